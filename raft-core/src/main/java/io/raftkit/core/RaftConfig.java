@@ -1,0 +1,87 @@
+package io.raftkit.core;
+
+import java.util.Objects;
+
+/**
+ * Settings of the pure core, in ticks and bytes. Validated once, here, with a message that names
+ * the field.
+ *
+ * @param id                 this node's id
+ * @param electionTicks      ticks without hearing from a leader before a follower campaigns;
+ *                           the actual timeout is randomized in [electionTicks, 2 * electionTicks)
+ * @param heartbeatTicks     ticks between a leader's heartbeats; must be less than electionTicks
+ * @param maxSizePerMsg      upper bound on the entry bytes of one append message
+ * @param maxInflightMsgs    appends in flight per follower before the leader waits for acknowledgements
+ * @param maxInflightBytes   entry bytes in flight per follower before the leader waits (0 = no byte limit)
+ * @param maxApplyBytes      upper bound on the entry bytes of committed entries in one Ready
+ * @param preVote            run a PreVote round before an election (thesis §9.6)
+ * @param checkQuorum        a leader steps down when it has not heard from a quorum for an election timeout
+ */
+public record RaftConfig(String id, int electionTicks, int heartbeatTicks, long maxSizePerMsg,
+                         int maxInflightMsgs, long maxInflightBytes, long maxApplyBytes,
+                         boolean preVote, boolean checkQuorum) {
+
+    public RaftConfig {
+        Objects.requireNonNull(id, "id must not be null");
+        if (id.isBlank()) {
+            throw new IllegalArgumentException("id must not be blank");
+        }
+        if (heartbeatTicks < 1) {
+            throw new IllegalArgumentException("heartbeatTicks must be >= 1, was " + heartbeatTicks);
+        }
+        if (electionTicks <= heartbeatTicks) {
+            throw new IllegalArgumentException("electionTicks (" + electionTicks
+                    + ") must be greater than heartbeatTicks (" + heartbeatTicks + ")");
+        }
+        if (maxSizePerMsg < 1) {
+            throw new IllegalArgumentException("maxSizePerMsg must be >= 1, was " + maxSizePerMsg);
+        }
+        if (maxInflightMsgs < 1) {
+            throw new IllegalArgumentException("maxInflightMsgs must be >= 1, was " + maxInflightMsgs);
+        }
+        if (maxInflightBytes < 0) {
+            throw new IllegalArgumentException("maxInflightBytes must be >= 0, was " + maxInflightBytes);
+        }
+        if (maxApplyBytes < 1) {
+            throw new IllegalArgumentException("maxApplyBytes must be >= 1, was " + maxApplyBytes);
+        }
+    }
+
+    /**
+     * Defaults: election after 10 ticks, heartbeat every tick, 1 MiB per append, 256 appends or
+     * 32 MiB in flight per follower, 64 MiB of entries per apply batch, PreVote and CheckQuorum on.
+     */
+    public static RaftConfig defaults(String id) {
+        return new RaftConfig(id, 10, 1, 1 << 20, 256, 32L << 20, 64L << 20, true, true);
+    }
+
+    public RaftConfig withElectionTicks(int ticks) {
+        return new RaftConfig(id, ticks, heartbeatTicks, maxSizePerMsg, maxInflightMsgs, maxInflightBytes,
+                maxApplyBytes, preVote, checkQuorum);
+    }
+
+    public RaftConfig withHeartbeatTicks(int ticks) {
+        return new RaftConfig(id, electionTicks, ticks, maxSizePerMsg, maxInflightMsgs, maxInflightBytes,
+                maxApplyBytes, preVote, checkQuorum);
+    }
+
+    public RaftConfig withPreVote(boolean on) {
+        return new RaftConfig(id, electionTicks, heartbeatTicks, maxSizePerMsg, maxInflightMsgs, maxInflightBytes,
+                maxApplyBytes, on, checkQuorum);
+    }
+
+    public RaftConfig withCheckQuorum(boolean on) {
+        return new RaftConfig(id, electionTicks, heartbeatTicks, maxSizePerMsg, maxInflightMsgs, maxInflightBytes,
+                maxApplyBytes, preVote, on);
+    }
+
+    public RaftConfig withMaxSizePerMsg(long bytes) {
+        return new RaftConfig(id, electionTicks, heartbeatTicks, bytes, maxInflightMsgs, maxInflightBytes,
+                maxApplyBytes, preVote, checkQuorum);
+    }
+
+    public RaftConfig withMaxInflight(int msgs, long bytes) {
+        return new RaftConfig(id, electionTicks, heartbeatTicks, maxSizePerMsg, msgs, bytes,
+                maxApplyBytes, preVote, checkQuorum);
+    }
+}

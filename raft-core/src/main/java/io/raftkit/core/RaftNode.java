@@ -1,0 +1,852 @@
+package io.raftkit.core;
+
+import io.raftkit.core.quorum.VoteResult;
+import io.raftkit.core.tracker.Progress;
+import io.raftkit.core.tracker.ProgressTracker;
+import io.raftkit.spi.ClusterConfig;
+import io.raftkit.spi.Entry;
+import io.raftkit.spi.EntryType;
+import io.raftkit.spi.HardState;
+import io.raftkit.spi.LogStorage;
+import io.raftkit.spi.NotLeaderException;
+import io.raftkit.spi.SnapshotMeta;
+import io.raftkit.spi.message.AppendRequest;
+import io.raftkit.spi.message.AppendResponse;
+import io.raftkit.spi.message.Heartbeat;
+import io.raftkit.spi.message.HeartbeatResponse;
+import io.raftkit.spi.message.Message;
+import io.raftkit.spi.message.SnapshotChunk;
+import io.raftkit.spi.message.SnapshotResponse;
+import io.raftkit.spi.message.TimeoutNow;
+import io.raftkit.spi.message.VoteRequest;
+import io.raftkit.spi.message.VoteResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Raft node as a pure, deterministic state machine (the shape of etcd's raft).
+ *
+ * <p>It has no threads, clocks, sockets or files: the host drives it with {@link #tick()},
+ * {@link #step(Message)}, {@link #propose(byte[])}, {@link #readIndex(long)} and
+ * {@link #persisted(long, long)}, then collects what to do with {@link #ready()} and confirms
+ * with {@link #advance(Ready)}. Given the same inputs and the same random generator it always
+ * produces the same outputs. Not thread-safe: one owner calls it.
+ *
+ * <p>The rules are those of the Raft paper and Diego Ongaro's thesis; each method that keeps
+ * one names its section.
+ */
+public final class RaftNode {
+
+    private static final Logger log = LoggerFactory.getLogger(RaftNode.class);
+
+    private final RaftConfig config;
+    private final String id;
+    private final RandomGenerator random;
+    private final RaftLog raftLog;
+    private final ProgressTracker tracker;
+    private final ReadIndexTracker reads;
+
+    private long term;
+    private String vote;
+    private String leader;
+    private Role role = Role.FOLLOWER;
+
+    private int electionElapsed;
+    private int heartbeatElapsed;
+    private int randomizedElectionTimeout;
+    private String leadTransferee;
+    /** The leader has appended entries that no follower has been sent yet. */
+    private boolean broadcastPending;
+
+    private List<Message> messages = new ArrayList<>();
+    private List<Message> persistedMessages = new ArrayList<>();
+    private HardState lastHardState;
+    private SoftState lastSoftState;
+
+    /**
+     * Restores a node from its storage.
+     *
+     * @param config       validated settings
+     * @param storage      the log; must hold the cluster configuration (see {@link #bootstrap})
+     * @param appliedIndex the last index the state machine has durably applied (0 if none)
+     * @param random       the source of randomized election timeouts; seed it for determinism
+     * @throws IllegalStateException if the storage holds no configuration or contradicts itself
+     */
+    public RaftNode(RaftConfig config, LogStorage storage, long appliedIndex, RandomGenerator random) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.id = config.id();
+        this.random = Objects.requireNonNull(random, "random");
+        HardState hs = storage.hardState();
+        this.raftLog = new RaftLog(storage, hs.commit(), appliedIndex);
+        ClusterConfig membership = latestConfig(storage);
+        if (membership.allVoters().isEmpty()) {
+            throw new IllegalStateException("the log holds no cluster configuration: call RaftNode.bootstrap first");
+        }
+        this.tracker = new ProgressTracker(membership, config.maxInflightMsgs(), config.maxInflightBytes());
+        this.reads = new ReadIndexTracker();
+        this.term = hs.term();
+        this.vote = hs.votedFor();
+        becomeFollower(term, null);
+        this.lastHardState = hardState();
+        this.lastSoftState = softState();
+    }
+
+    /**
+     * Writes the initial configuration as entry 1 of an empty log, identically on every founding
+     * member, and waits until it is durable. Does nothing if the log is not empty.
+     */
+    public static void bootstrap(LogStorage storage, ClusterConfig initial) {
+        if (initial.allVoters().isEmpty()) {
+            throw new IllegalArgumentException("the initial configuration has no voters");
+        }
+        if (storage.lastIndex() == 0 && storage.snapshotMeta().index() == 0) {
+            storage.append(null, List.of(Entry.config(1, 0, initial))).join();
+        }
+    }
+
+    private static ClusterConfig latestConfig(LogStorage storage) {
+        long first = storage.firstIndex();
+        long hi = storage.lastIndex() + 1;
+        // scan backwards in chunks: the configuration is usually near the start or the end
+        while (hi > first) {
+            long lo = Math.max(first, hi - 256);
+            List<Entry> chunk = storage.entries(lo, hi, Long.MAX_VALUE);
+            for (int i = chunk.size() - 1; i >= 0; i--) {
+                if (chunk.get(i).type() == EntryType.CONFIG) {
+                    return ClusterConfig.decode(chunk.get(i).data());
+                }
+            }
+            hi = lo;
+        }
+        SnapshotMeta snap = storage.snapshotMeta();
+        return snap.config();
+    }
+
+    // --- observers ------------------------------------------------------------------------
+
+    public String id() {
+        return id;
+    }
+
+    public long term() {
+        return term;
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    /** The leader known for the current term, or null. */
+    public String leader() {
+        return leader;
+    }
+
+    public String votedFor() {
+        return vote;
+    }
+
+    public long commitIndex() {
+        return raftLog.committed();
+    }
+
+    public long lastIndex() {
+        return raftLog.lastIndex();
+    }
+
+    public long lastTerm() {
+        return raftLog.lastTerm();
+    }
+
+    /** Term of the entry at {@code index}, or -1 if unknown. */
+    public long termAt(long index) {
+        return raftLog.term(index);
+    }
+
+    /** Entry at {@code index}; it must be in the log. */
+    public Entry entryAt(long index) {
+        return raftLog.entry(index);
+    }
+
+    public ClusterConfig clusterConfig() {
+        return tracker.config();
+    }
+
+    /** The leader's view of a follower's progress (null if not leader or unknown), for tests and metrics. */
+    public Progress progress(String follower) {
+        return role == Role.LEADER ? tracker.get(follower) : null;
+    }
+
+    public HardState hardState() {
+        return new HardState(term, vote, raftLog.committed());
+    }
+
+    public SoftState softState() {
+        return new SoftState(role, leader, term);
+    }
+
+    // --- inputs ---------------------------------------------------------------------------
+
+    /** Advances logical time by one tick. */
+    public void tick() {
+        if (role == Role.LEADER) {
+            tickLeader();
+        } else {
+            tickElection();
+        }
+    }
+
+    private void tickElection() {
+        electionElapsed++;
+        if (electionElapsed >= randomizedElectionTimeout && promotable()) {
+            electionElapsed = 0;
+            if (config.preVote()) {
+                campaign(CampaignType.PRE_VOTE);
+            } else {
+                campaign(CampaignType.ELECTION);
+            }
+        }
+    }
+
+    private void tickLeader() {
+        heartbeatElapsed++;
+        electionElapsed++;
+        if (electionElapsed >= config.electionTicks()) {
+            electionElapsed = 0;
+            if (config.checkQuorum()) {
+                // thesis §6.2: a leader that has not heard from a quorum for an election timeout
+                // may be partitioned away; stepping down lets clients find the real leader
+                tracker.get(id).setRecentActive(true);
+                if (!tracker.quorumActive()) {
+                    log.info("{} steps down in term {}: no quorum heard from in an election timeout", id, term);
+                    becomeFollower(term, null);
+                    return;
+                }
+                for (var e : tracker.all().entrySet()) {
+                    e.getValue().setRecentActive(e.getKey().equals(id));
+                }
+            }
+            if (leadTransferee != null) {
+                log.info("{} aborts leadership transfer to {}: it did not take over in time", id, leadTransferee);
+                leadTransferee = null;
+            }
+        }
+        if (heartbeatElapsed >= config.heartbeatTicks()) {
+            heartbeatElapsed = 0;
+            broadcastHeartbeat(reads.latestSequence());
+        }
+    }
+
+    /**
+     * Proposes a command. Only a leader accepts proposals.
+     *
+     * @return the index the command will have if it commits
+     * @throws NotLeaderException if this node is not the leader or is handing over leadership
+     */
+    public long propose(byte[] command) {
+        checkCanPropose();
+        long index = raftLog.lastIndex() + 1;
+        appendAsLeader(List.of(Entry.command(index, term, command)));
+        return index;
+    }
+
+    /**
+     * Proposes several commands at once; they get consecutive indexes.
+     *
+     * @return the index of the first command
+     * @throws NotLeaderException if this node is not the leader or is handing over leadership
+     */
+    public long proposeBatch(List<byte[]> commands) {
+        checkCanPropose();
+        long first = raftLog.lastIndex() + 1;
+        List<Entry> entries = new ArrayList<>(commands.size());
+        long index = first;
+        for (byte[] c : commands) {
+            entries.add(Entry.command(index++, term, c));
+        }
+        appendAsLeader(entries);
+        return first;
+    }
+
+    private void checkCanPropose() {
+        if (role != Role.LEADER) {
+            throw new NotLeaderException(leader);
+        }
+        if (leadTransferee != null) {
+            throw new NotLeaderException(null, "leadership is being transferred to " + leadTransferee);
+        }
+    }
+
+    private void appendAsLeader(List<Entry> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        raftLog.append(entries);
+        // the leader's own acknowledgement waits for persisted(): the appends may leave first
+        broadcastPending = true;
+    }
+
+    /**
+     * Asks for a linearizable read (thesis §6.4). When the leader has confirmed with a quorum of
+     * heartbeats that it still leads, a {@link ReadState} for {@code requestId} appears in a Ready.
+     * Requests that arrive together share one round of heartbeats.
+     *
+     * @throws NotLeaderException if this node is not the leader
+     */
+    public void readIndex(long requestId) {
+        if (role != Role.LEADER) {
+            throw new NotLeaderException(leader);
+        }
+        if (!committedEntryInCurrentTerm()) {
+            // the commit index of a new leader may lag what its predecessor committed; it is
+            // known to be current only once an entry of this term commits (thesis §6.4 step 1)
+            reads.deferUntilCommit(requestId);
+            return;
+        }
+        reads.add(requestId, raftLog.committed());
+        if (tracker.config().allVoters().size() == 1) {
+            reads.confirmAll();
+        }
+    }
+
+    /**
+     * The host reports that entries up to {@code index}, of which the last has {@code term}, are
+     * durable (and so is every earlier write).
+     */
+    public void persisted(long index, long term) {
+        raftLog.stableTo(index, term);
+        if (role == Role.LEADER && index <= raftLog.lastIndex() && raftLog.term(index) == term) {
+            // thesis §10.2.1: the leader counts itself towards a quorum only for durable entries
+            tracker.get(id).maybeUpdate(index);
+            if (maybeCommit()) {
+                broadcastAppend(true);
+            }
+        }
+    }
+
+    /** Asks the leader to hand leadership to {@code transferee} (thesis §3.10). */
+    public void transferLeadership(String transferee) {
+        if (role != Role.LEADER) {
+            throw new NotLeaderException(leader);
+        }
+        if (transferee.equals(id) || !tracker.isVoter(transferee)) {
+            return;
+        }
+        leadTransferee = transferee;
+        electionElapsed = 0;
+        Progress pr = tracker.get(transferee);
+        if (pr.match() == raftLog.lastIndex()) {
+            send(new TimeoutNow(id, transferee, term));
+        } else {
+            sendAppend(transferee, true);
+        }
+    }
+
+    /** Handles a message from another node (or, for persisted self-votes, from this node). */
+    public void step(Message m) {
+        if (!handleTerm(m)) {
+            return;
+        }
+        if (m instanceof VoteRequest v) {
+            handleVoteRequest(v);
+            return;
+        }
+        switch (role) {
+            case LEADER -> stepLeader(m);
+            case CANDIDATE, PRE_CANDIDATE -> stepCandidate(m);
+            case FOLLOWER -> stepFollower(m);
+        }
+    }
+
+    /**
+     * The term rules common to every role (Raft §5.1): adopt a newer term, answer an older one.
+     *
+     * @return whether the message should be processed further
+     */
+    private boolean handleTerm(Message m) {
+        if (m.term() > term) {
+            if (m instanceof VoteRequest v) {
+                boolean inLease = config.checkQuorum() && leader != null
+                        && electionElapsed < config.electionTicks();
+                if (inLease && !v.transfer()) {
+                    // thesis §4.2.3: a node that heard from a leader within the minimum election
+                    // timeout ignores vote requests, so a removed or partitioned node cannot
+                    // disrupt a healthy cluster
+                    return false;
+                }
+                if (v.preVote()) {
+                    return true; // a pre-vote changes no state
+                }
+                becomeFollower(m.term(), null);
+                return true;
+            }
+            if (m instanceof VoteResponse r && r.preVote() && r.granted()) {
+                return true; // a granted pre-vote carries the term we would campaign in
+            }
+            boolean fromLeader = m instanceof AppendRequest || m instanceof Heartbeat || m instanceof SnapshotChunk;
+            becomeFollower(m.term(), fromLeader ? m.from() : null);
+            return true;
+        }
+        if (m.term() < term) {
+            if (m instanceof AppendRequest || m instanceof Heartbeat) {
+                // a stale leader learns our term and steps down; without this, with CheckQuorum
+                // or PreVote it could stay leader of a minority forever
+                send(new AppendResponse(id, m.from(), term, false, 0, 0, 0));
+            } else if (m instanceof VoteRequest v && v.preVote()) {
+                send(new VoteResponse(id, m.from(), term, true, false));
+            }
+            return false;
+        }
+        return true;
+    }
+
+    private void handleVoteRequest(VoteRequest m) {
+        // Raft §5.2 and §5.4.1: one vote per term, only for a log at least as up to date as ours
+        boolean canVote = m.from().equals(vote)
+                || (vote == null && leader == null)
+                || (m.preVote() && m.term() > term);
+        boolean granted = canVote && raftLog.isUpToDate(m.lastLogIndex(), m.lastLogTerm());
+        if (m.preVote()) {
+            send(new VoteResponse(id, m.from(), granted ? m.term() : term, true, granted));
+            return;
+        }
+        if (granted) {
+            electionElapsed = 0;
+            vote = m.from();
+        }
+        // a granted vote is a promise: it leaves only once the vote is durable
+        sendAfterPersist(new VoteResponse(id, m.from(), term, false, granted));
+    }
+
+    private void stepFollower(Message m) {
+        switch (m.kind()) {
+            case APPEND_REQUEST -> {
+                electionElapsed = 0;
+                leader = m.from();
+                handleAppend((AppendRequest) m);
+            }
+            case HEARTBEAT -> {
+                electionElapsed = 0;
+                leader = m.from();
+                handleHeartbeat((Heartbeat) m);
+            }
+            case SNAPSHOT_CHUNK -> {
+                electionElapsed = 0;
+                leader = m.from();
+                handleSnapshotChunk((SnapshotChunk) m);
+            }
+            case TIMEOUT_NOW -> {
+                if (promotable()) {
+                    log.info("{} starts an election at {}'s request (leadership transfer)", id, m.from());
+                    campaign(CampaignType.TRANSFER);
+                }
+            }
+            case VOTE_REQUEST, VOTE_RESPONSE, APPEND_RESPONSE, HEARTBEAT_RESPONSE, SNAPSHOT_RESPONSE -> {
+                // nothing for a follower to do
+            }
+        }
+    }
+
+    private void stepCandidate(Message m) {
+        switch (m.kind()) {
+            case APPEND_REQUEST -> {
+                becomeFollower(m.term(), m.from());
+                handleAppend((AppendRequest) m);
+            }
+            case HEARTBEAT -> {
+                becomeFollower(m.term(), m.from());
+                handleHeartbeat((Heartbeat) m);
+            }
+            case SNAPSHOT_CHUNK -> {
+                becomeFollower(m.term(), m.from());
+                handleSnapshotChunk((SnapshotChunk) m);
+            }
+            case VOTE_RESPONSE -> handleVoteResponse((VoteResponse) m);
+            case VOTE_REQUEST, APPEND_RESPONSE, HEARTBEAT_RESPONSE, SNAPSHOT_RESPONSE, TIMEOUT_NOW -> {
+                // not for a candidate
+            }
+        }
+    }
+
+    private void handleVoteResponse(VoteResponse m) {
+        boolean expectPreVote = role == Role.PRE_CANDIDATE;
+        if (m.preVote() != expectPreVote) {
+            return; // from an earlier round
+        }
+        tracker.recordVote(m.from(), m.granted());
+        VoteResult result = tracker.tallyVotes();
+        if (result == VoteResult.WON) {
+            if (role == Role.PRE_CANDIDATE) {
+                campaign(CampaignType.ELECTION);
+            } else {
+                becomeLeader();
+            }
+        } else if (result == VoteResult.LOST) {
+            becomeFollower(term, null);
+        }
+    }
+
+    private void stepLeader(Message m) {
+        switch (m.kind()) {
+            case APPEND_RESPONSE -> handleAppendResponse((AppendResponse) m);
+            case HEARTBEAT_RESPONSE -> handleHeartbeatResponse((HeartbeatResponse) m);
+            case SNAPSHOT_RESPONSE -> handleSnapshotResponse((SnapshotResponse) m);
+            case VOTE_REQUEST, VOTE_RESPONSE, APPEND_REQUEST, HEARTBEAT, SNAPSHOT_CHUNK, TIMEOUT_NOW -> {
+                // a leader of this term ignores these (another leader of the same term cannot exist)
+            }
+        }
+    }
+
+    // --- follower side of replication ---------------------------------------------------------
+
+    private void handleAppend(AppendRequest m) {
+        if (m.prevLogIndex() < raftLog.committed()) {
+            // everything up to our commit index matches any leader of this term (§5.4)
+            sendAfterPersist(new AppendResponse(id, m.from(), term, true, raftLog.committed(), 0, 0));
+            return;
+        }
+        long lastNew = raftLog.maybeAppend(m.prevLogIndex(), m.prevLogTerm(), m.leaderCommit(), m.entries());
+        if (lastNew >= 0) {
+            // acknowledging entries promises they are durable: send only after they are
+            sendAfterPersist(new AppendResponse(id, m.from(), term, true, lastNew, 0, 0));
+            return;
+        }
+        // Raft §5.3 with a term-based hint: tell the leader the last index at or below the
+        // rejected one whose term could still match, so it skips a whole term per round trip
+        long hintIndex = raftLog.findConflictByTerm(Math.min(m.prevLogIndex(), raftLog.lastIndex()), m.prevLogTerm());
+        long hintTerm = Math.max(0, raftLog.term(hintIndex));
+        send(new AppendResponse(id, m.from(), term, false, m.prevLogIndex(), hintIndex, hintTerm));
+    }
+
+    private void handleHeartbeat(Heartbeat m) {
+        // the leader caps the commit it sends at our match index, so it is in our log
+        raftLog.commitTo(Math.min(m.commit(), raftLog.lastIndex()));
+        send(new HeartbeatResponse(id, m.from(), term, m.readContext()));
+    }
+
+    private void handleSnapshotChunk(SnapshotChunk m) {
+        // snapshot installation arrives with log compaction; until then a chunk is refused,
+        // and the leader (which never compacts yet) never sends one
+        send(new SnapshotResponse(id, m.from(), term, m.meta().index(), 0, false, true));
+    }
+
+    // --- leader side of replication -------------------------------------------------------------
+
+    private void handleAppendResponse(AppendResponse m) {
+        Progress pr = tracker.get(m.from());
+        if (pr == null) {
+            return;
+        }
+        pr.setRecentActive(true);
+        if (!m.success()) {
+            long nextProbe = m.hintIndex();
+            if (m.hintTerm() > 0) {
+                // skip our entries of any term newer than the follower's entry at the hint
+                nextProbe = raftLog.findConflictByTerm(m.hintIndex(), m.hintTerm());
+            }
+            if (pr.maybeDecrTo(m.index(), nextProbe)) {
+                if (pr.state() == Progress.State.REPLICATE) {
+                    pr.becomeProbe();
+                }
+                sendAppend(m.from(), true);
+            }
+            return;
+        }
+        boolean wasPaused = pr.isPaused();
+        if (!pr.maybeUpdate(m.index())) {
+            return;
+        }
+        switch (pr.state()) {
+            case PROBE -> pr.becomeReplicate();
+            case SNAPSHOT -> {
+                if (pr.match() >= pr.pendingSnapshot()) {
+                    pr.becomeProbe();
+                }
+            }
+            case REPLICATE -> pr.inflights().freeLE(m.index());
+        }
+        if (maybeCommit()) {
+            broadcastAppend(true);
+        } else if (wasPaused) {
+            sendAppend(m.from(), true);
+        }
+        while (sendAppend(m.from(), false)) {
+            // stream as much as the window allows
+        }
+        if (m.from().equals(leadTransferee) && pr.match() == raftLog.lastIndex()) {
+            send(new TimeoutNow(id, m.from(), term));
+        }
+    }
+
+    private void handleHeartbeatResponse(HeartbeatResponse m) {
+        Progress pr = tracker.get(m.from());
+        if (pr == null) {
+            return;
+        }
+        pr.setRecentActive(true);
+        pr.heartbeatAcknowledged();
+        if (pr.match() < raftLog.lastIndex()) {
+            // an empty append makes a follower that lost appends reject, so we back up and resend
+            sendAppend(m.from(), true);
+        }
+        if (m.readContext() > 0) {
+            reads.acknowledge(m.from(), m.readContext(), tracker::isQuorum, id);
+        }
+    }
+
+    private void handleSnapshotResponse(SnapshotResponse m) {
+        Progress pr = tracker.get(m.from());
+        if (pr != null && pr.state() == Progress.State.SNAPSHOT) {
+            pr.becomeProbe();
+        }
+    }
+
+    /**
+     * Raft §5.4.2 (Figure 8): the leader advances the commit index only by counting replicas of
+     * an entry of its own term; earlier entries then commit with it.
+     */
+    private boolean maybeCommit() {
+        long candidate = tracker.committedIndex();
+        if (candidate > raftLog.committed() && raftLog.term(candidate) == term) {
+            boolean first = !committedEntryInCurrentTerm();
+            raftLog.commitTo(candidate);
+            if (first) {
+                for (long requestId : reads.releaseDeferred()) {
+                    readIndex(requestId);
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private boolean committedEntryInCurrentTerm() {
+        return raftLog.term(raftLog.committed()) == term;
+    }
+
+    /**
+     * Sends the next append to {@code to} if its progress allows.
+     *
+     * @param sendIfEmpty send even with no entries (to carry the commit index or probe)
+     * @return whether a message was sent
+     */
+    private boolean sendAppend(String to, boolean sendIfEmpty) {
+        Progress pr = tracker.get(to);
+        if (pr == null || pr.isPaused()) {
+            return false;
+        }
+        long prevIndex = pr.next() - 1;
+        long prevTerm = raftLog.term(prevIndex);
+        if (prevTerm < 0) {
+            // the entries this follower needs were compacted into a snapshot
+            pr.becomeSnapshot(raftLog.firstIndex() - 1);
+            return false;
+        }
+        long last = raftLog.lastIndex();
+        List<Entry> entries = pr.next() > last ? List.of()
+                : raftLog.entries(pr.next(), last + 1, config.maxSizePerMsg());
+        if (entries.isEmpty() && !sendIfEmpty) {
+            return false;
+        }
+        long bytes = 0;
+        for (Entry e : entries) {
+            bytes += e.sizeBytes();
+        }
+        pr.sentEntries(entries.size(), prevIndex + entries.size(), bytes);
+        send(new AppendRequest(id, to, term, prevIndex, prevTerm, entries, raftLog.committed()));
+        return true;
+    }
+
+    private void broadcastAppend(boolean sendIfEmpty) {
+        for (String peer : tracker.all().keySet()) {
+            if (!peer.equals(id)) {
+                boolean sent = sendAppend(peer, sendIfEmpty);
+                while (sent && sendAppend(peer, false)) {
+                    // fill the window
+                }
+            }
+        }
+    }
+
+    private void broadcastHeartbeat(long readContext) {
+        for (var e : tracker.all().entrySet()) {
+            String peer = e.getKey();
+            if (!peer.equals(id)) {
+                long commit = Math.min(e.getValue().match(), raftLog.committed());
+                send(new Heartbeat(id, peer, term, commit, readContext));
+            }
+        }
+    }
+
+    // --- role transitions ---------------------------------------------------------------------
+
+    private enum CampaignType { PRE_VOTE, ELECTION, TRANSFER }
+
+    private boolean promotable() {
+        return tracker.isVoter(id);
+    }
+
+    private void campaign(CampaignType type) {
+        long voteTerm;
+        if (type == CampaignType.PRE_VOTE) {
+            becomePreCandidate();
+            voteTerm = term + 1;
+        } else {
+            becomeCandidate();
+            voteTerm = term;
+        }
+        if (type == CampaignType.PRE_VOTE) {
+            tracker.recordVote(id, true); // a pre-vote promises nothing, so it counts at once
+            if (tracker.tallyVotes() == VoteResult.WON) {
+                campaign(CampaignType.ELECTION); // a single-node cluster needs no pre-votes
+                return;
+            }
+        } else {
+            // our own vote counts only once it is durable: it comes back through step()
+            sendAfterPersist(new VoteResponse(id, id, term, false, true));
+        }
+        long lastIndex = raftLog.lastIndex();
+        long lastTerm = raftLog.lastTerm();
+        for (String peer : tracker.config().allVoters()) {
+            if (peer.equals(id)) {
+                continue;
+            }
+            VoteRequest req = new VoteRequest(id, peer, voteTerm, lastIndex, lastTerm,
+                    type == CampaignType.PRE_VOTE, type == CampaignType.TRANSFER);
+            if (type == CampaignType.PRE_VOTE) {
+                send(req);
+            } else {
+                sendAfterPersist(req); // the new term and our vote must be durable first
+            }
+        }
+    }
+
+    private void reset(long newTerm) {
+        if (term != newTerm) {
+            term = newTerm;
+            vote = null;
+        }
+        leader = null;
+        electionElapsed = 0;
+        heartbeatElapsed = 0;
+        randomizedElectionTimeout = config.electionTicks() + random.nextInt(config.electionTicks());
+        leadTransferee = null;
+        broadcastPending = false;
+        tracker.resetVotes();
+        tracker.resetProgress(raftLog.lastIndex() + 1);
+        reads.reset();
+    }
+
+    private void becomeFollower(long newTerm, String newLeader) {
+        reset(newTerm);
+        role = Role.FOLLOWER;
+        leader = newLeader;
+    }
+
+    private void becomePreCandidate() {
+        // thesis §9.6: the pre-candidate changes neither its term nor its vote
+        role = Role.PRE_CANDIDATE;
+        leader = null;
+        tracker.resetVotes();
+    }
+
+    private void becomeCandidate() {
+        reset(term + 1);
+        vote = id;
+        role = Role.CANDIDATE;
+        log.debug("{} starts an election for term {}", id, term);
+    }
+
+    private void becomeLeader() {
+        reset(term);
+        role = Role.LEADER;
+        leader = id;
+        Progress self = tracker.get(id);
+        self.maybeUpdate(raftLog.stableLastIndex());
+        self.becomeReplicate();
+        self.setRecentActive(true);
+        log.info("{} became leader for term {} with last index {}", id, term, raftLog.lastIndex());
+        // Raft §5.4.2 / thesis §6.4: an entry of the new term lets the leader commit what its
+        // predecessors left and learn the current commit index
+        appendAsLeader(List.of(Entry.noop(raftLog.lastIndex() + 1, term)));
+    }
+
+    // --- output -------------------------------------------------------------------------------
+
+    private void send(Message m) {
+        messages.add(m);
+    }
+
+    private void sendAfterPersist(Message m) {
+        persistedMessages.add(m);
+    }
+
+    /** Whether {@link #ready()} has anything for the host. */
+    public boolean hasReady() {
+        return broadcastPending
+                || !messages.isEmpty()
+                || !persistedMessages.isEmpty()
+                || raftLog.hasUnstableToPersist()
+                || raftLog.hasEntriesToApply()
+                || reads.hasReadStates()
+                || reads.hasRoundToSend()
+                || !hardState().equals(lastHardState)
+                || !softState().equals(lastSoftState);
+    }
+
+    /**
+     * Collects what the host must do now. Messages and read states are handed over by this call;
+     * entries, hard state and committed entries count as handed over once the host calls
+     * {@link #advance(Ready)}.
+     */
+    public Ready ready() {
+        if (broadcastPending) {
+            broadcastPending = false;
+            broadcastAppend(false);
+        }
+        if (reads.hasRoundToSend()) {
+            broadcastHeartbeat(reads.sendRound());
+        }
+        SoftState soft = softState();
+        HardState hard = hardState();
+        List<Message> out = messages;
+        List<Message> outAfter = persistedMessages;
+        messages = new ArrayList<>();
+        persistedMessages = new ArrayList<>();
+        return new Ready(
+                soft.equals(lastSoftState) ? null : soft,
+                hard.equals(lastHardState) ? null : hard,
+                raftLog.unstableToPersist(),
+                out,
+                outAfter,
+                raftLog.entriesToApply(config.maxApplyBytes()),
+                reads.takeReadStates());
+    }
+
+    /** Confirms that the host has taken over {@code ready}'s writes and applies. */
+    public void advance(Ready ready) {
+        if (ready.softState() != null) {
+            lastSoftState = ready.softState();
+        }
+        if (ready.hardState() != null) {
+            lastHardState = ready.hardState();
+        }
+        Entry last = ready.lastEntry();
+        if (last != null) {
+            raftLog.acceptInProgress(last.index());
+        }
+        List<Entry> applied = ready.committedEntries();
+        if (!applied.isEmpty()) {
+            raftLog.acceptApplying(applied.get(applied.size() - 1).index());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return id + "[" + role + " term=" + term + " vote=" + vote + " leader=" + leader
+                + " last=" + raftLog.lastIndex() + " commit=" + raftLog.committed() + "]";
+    }
+}
