@@ -225,6 +225,14 @@ final class TestCluster {
         }
     }
 
+    /** Ticks {@code id} until it leaves the follower role (campaigns), without delivering anything. */
+    void timeout(String id) {
+        RaftNode n = node(id);
+        for (int i = 0; i < 100 && n.role() == Role.FOLLOWER; i++) {
+            n.tick();
+        }
+    }
+
     /** Ticks {@code id} until it campaigns, then delivers everything. */
     void elect(String id) {
         RaftNode n = node(id);
