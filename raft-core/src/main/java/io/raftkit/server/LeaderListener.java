@@ -1,0 +1,18 @@
+package io.raftkit.server;
+
+/**
+ * Told when the leader this node knows of changes.
+ *
+ * <p>Called on the server's apply thread, in order with the commands it applies, so it must be
+ * quick and must not block; a listener that throws is logged and otherwise ignored.
+ */
+@FunctionalInterface
+public interface LeaderListener {
+
+    /**
+     * @param leaderId the new leader, or {@code null} when no leader is known (an election is running)
+     * @param term     the term in which it leads (or the current term when {@code leaderId} is null)
+     * @param isSelf   whether the new leader is this node
+     */
+    void leaderChanged(String leaderId, long term, boolean isSelf);
+}

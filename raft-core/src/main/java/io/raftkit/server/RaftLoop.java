@@ -1,0 +1,455 @@
+package io.raftkit.server;
+
+import io.raftkit.core.RaftNode;
+import io.raftkit.core.ReadState;
+import io.raftkit.core.Ready;
+import io.raftkit.core.Role;
+import io.raftkit.core.SoftState;
+import io.raftkit.core.tracker.Progress;
+import io.raftkit.spi.Entry;
+import io.raftkit.spi.LogStorage;
+import io.raftkit.spi.LogStorageException;
+import io.raftkit.spi.NotLeaderException;
+import io.raftkit.spi.Transport;
+import io.raftkit.spi.message.Message;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The event loop: the only thread that touches the {@link RaftNode}. Each turn it ticks the core
+ * when a tick is due, steps every inbound message, releases what became durable, starts reads,
+ * proposes every queued command in one batch, and handles the resulting Ready: sends its
+ * messages, hands its write to storage (without waiting), hands committed entries to the apply
+ * thread. Durable writes come back as completed futures, checked in order at the next turn, so
+ * the leader keeps replicating while its own fsync is in flight.
+ */
+final class RaftLoop implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(RaftLoop.class);
+    private static final int MAX_MESSAGES_PER_TURN = 4096;
+
+    /** A storage write (or a no-write barrier) whose persisted messages wait for it and all earlier ones. */
+    private record PendingWrite(CompletableFuture<Void> future, List<Message> persistedMessages, Entry last) {
+    }
+
+    private final RaftServer server;
+    private final String id;
+    private final RaftNode node;
+    private final LogStorage storage;
+    private final Transport transport;
+    private final Applier applier;
+    private final ServerMetrics metrics;
+    private final int maxBatch;
+    private final long tickNanos;
+    private final long requestTimeoutNanos;
+
+    private final ConcurrentLinkedQueue<Message> inbox = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Proposal> proposals = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<ReadRequest> readQueue = new ConcurrentLinkedQueue<>();
+    private final ArrayDeque<PendingWrite> writes = new ArrayDeque<>();
+    /** Reads waiting for the core's ReadState, by request id, oldest first. */
+    private final LinkedHashMap<Long, ReadRequest> reads = new LinkedHashMap<>();
+    private final List<byte[]> commands = new ArrayList<>();
+    private final List<Proposal> batch = new ArrayList<>();
+    private final BiConsumer<Void, Throwable> wakeOnDurable = (v, e) -> wakeup();
+
+    private ApplyBatch applyBatch;
+    private long readSeq;
+    private volatile Thread thread;
+    private volatile boolean parked;
+    private volatile boolean stopRequested;
+
+    // the last published soft state, to detect changes
+    private Role role;
+    private long term;
+    private String leader;
+
+    RaftLoop(RaftServer server, RaftNode node, LogStorage storage, Transport transport, Applier applier,
+             ServerMetrics metrics, ServerConfig config) {
+        this.server = server;
+        this.id = node.id();
+        this.node = node;
+        this.storage = storage;
+        this.transport = transport;
+        this.applier = applier;
+        this.metrics = metrics;
+        this.maxBatch = config.maxBatchEntries();
+        this.tickNanos = config.tick().toNanos();
+        this.requestTimeoutNanos = config.requestTimeout().toNanos();
+        this.role = node.role();
+        this.term = node.term();
+        this.leader = node.leader();
+    }
+
+    void start() {
+        Thread t = new Thread(this, "raft-loop-" + id);
+        t.setDaemon(true);
+        thread = t;
+        t.start();
+    }
+
+    Thread thread() {
+        return thread;
+    }
+
+    // --- inputs from other threads -------------------------------------------------------------
+
+    void onMessage(Message m) {
+        inbox.offer(m);
+        wakeup();
+    }
+
+    void propose(Proposal p) {
+        proposals.offer(p);
+        wakeup();
+    }
+
+    void read(ReadRequest r) {
+        readQueue.offer(r);
+        wakeup();
+    }
+
+    void stop() {
+        stopRequested = true;
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    private void wakeup() {
+        if (parked) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    // --- the loop ------------------------------------------------------------------------------
+
+    @Override
+    public void run() {
+        long nextTick = System.nanoTime() + tickNanos;
+        try {
+            while (!stopRequested) {
+                boolean work = false;
+                long now = System.nanoTime();
+                if (now - nextTick >= 0) {
+                    node.tick();
+                    nextTick += tickNanos;
+                    if (now - nextTick >= 0) {
+                        nextTick = now + tickNanos; // we fell behind (a pause): do not tick in a burst
+                    }
+                    onTick(now);
+                    work = true;
+                }
+                work |= drainMessages();
+                work |= releaseDurable();
+                work |= drainReads();
+                work |= drainProposals();
+                while (node.hasReady()) {
+                    handleReady(node.ready());
+                    work = true;
+                }
+                flushApplyBatch();
+                publishStatus();
+                if (!work) {
+                    parked = true;
+                    if (!hasWork()) {
+                        LockSupport.parkNanos(this, nextTick - System.nanoTime());
+                    }
+                    parked = false;
+                }
+            }
+        } catch (Throwable t) {
+            log.error("{}: the raft loop failed; the server stops", id, t);
+            server.fatal(t);
+        } finally {
+            shutdown();
+        }
+    }
+
+    private boolean hasWork() {
+        if (stopRequested || !inbox.isEmpty() || !proposals.isEmpty() || !readQueue.isEmpty()) {
+            return true;
+        }
+        PendingWrite w = writes.peekFirst();
+        return w != null && (w.future == null || w.future.isDone());
+    }
+
+    private boolean drainMessages() {
+        Message m;
+        int n = 0;
+        while (n < MAX_MESSAGES_PER_TURN && (m = inbox.poll()) != null) {
+            node.step(m);
+            n++;
+        }
+        return n > 0;
+    }
+
+    /** Releases, in order, every write that is durable and every barrier behind them. */
+    private boolean releaseDurable() {
+        boolean any = false;
+        PendingWrite w;
+        while ((w = writes.peekFirst()) != null && (w.future == null || w.future.isDone())) {
+            writes.pollFirst();
+            if (w.future != null && w.future.isCompletedExceptionally()) {
+                Throwable cause;
+                try {
+                    w.future.join();
+                    cause = new IllegalStateException("write failed");
+                } catch (CompletionException e) {
+                    cause = e.getCause() == null ? e : e.getCause();
+                }
+                throw new LogStorageException("a log storage write failed; the node stops (fail-stop) so it never"
+                        + " acknowledges what is not durable", cause);
+            }
+            releasePersisted(w.persistedMessages, w.last);
+            any = true;
+        }
+        return any;
+    }
+
+    private void releasePersisted(List<Message> persistedMessages, Entry last) {
+        if (last != null) {
+            node.persisted(last.index(), last.term());
+        }
+        for (int i = 0, n = persistedMessages.size(); i < n; i++) {
+            Message m = persistedMessages.get(i);
+            if (m.to().equals(id)) {
+                node.step(m);
+            } else {
+                transport.send(m);
+            }
+        }
+    }
+
+    private boolean drainReads() {
+        ReadRequest r;
+        boolean any = false;
+        while ((r = readQueue.poll()) != null) {
+            any = true;
+            if (node.role() != Role.LEADER) {
+                r.fail(new NotLeaderException(node.leader()));
+                continue;
+            }
+            r.id = ++readSeq;
+            try {
+                node.readIndex(r.id);
+                reads.put(r.id, r);
+            } catch (NotLeaderException e) {
+                r.fail(e);
+            }
+        }
+        return any;
+    }
+
+    private boolean drainProposals() {
+        Proposal p;
+        while (batch.size() < maxBatch && (p = proposals.poll()) != null) {
+            batch.add(p);
+            commands.add(p.command);
+        }
+        int n = batch.size();
+        if (n == 0) {
+            return false;
+        }
+        try {
+            long first = node.proposeBatch(commands);
+            long t = node.term();
+            for (int i = 0; i < n; i++) {
+                Proposal q = batch.get(i);
+                q.index = first + i;
+                q.term = t;
+            }
+            applyBatch().proposed.addAll(batch);
+            metrics.proposalsAccepted(n);
+        } catch (NotLeaderException e) {
+            for (int i = 0; i < n; i++) {
+                batch.get(i).fail(e);
+            }
+            metrics.proposalRejectedNotLeader(n);
+        } finally {
+            batch.clear();
+            commands.clear();
+        }
+        return true;
+    }
+
+    private void handleReady(Ready rd) {
+        if (rd.softState() != null) {
+            onSoftState(rd.softState());
+        }
+        List<Message> msgs = rd.messages();
+        for (int i = 0, n = msgs.size(); i < n; i++) {
+            transport.send(msgs.get(i));
+        }
+        CompletableFuture<Void> write = null;
+        if (rd.needsWrite()) {
+            long start = System.nanoTime();
+            write = storage.append(rd.hardState(), rd.entries());
+            metrics.storageWrite(rd.entries().size());
+            if (metrics.enabled()) {
+                write.whenComplete((v, e) -> {
+                    metrics.storageDurable(System.nanoTime() - start);
+                    wakeup();
+                });
+            } else {
+                write.whenComplete(wakeOnDurable);
+            }
+        }
+        if (!rd.committedEntries().isEmpty()) {
+            applyBatch().committed.addAll(rd.committedEntries());
+        }
+        List<ReadState> readStates = rd.readStates();
+        for (int i = 0, n = readStates.size(); i < n; i++) {
+            ReadState rs = readStates.get(i);
+            ReadRequest r = reads.remove(rs.requestId());
+            if (r != null) {
+                r.index = rs.index();
+                applyBatch().reads.add(r);
+            }
+        }
+        node.advance(rd);
+        List<Message> after = rd.persistedMessages();
+        if (write != null || !after.isEmpty()) {
+            if (write == null && writes.isEmpty()) {
+                releasePersisted(after, null); // every earlier write is already durable
+            } else {
+                writes.addLast(new PendingWrite(write, after, rd.lastEntry()));
+            }
+        }
+    }
+
+    private void onSoftState(SoftState s) {
+        Role prevRole = role;
+        long prevTerm = term;
+        String prevLeader = leader;
+        if (prevRole == Role.LEADER && (s.role() != Role.LEADER || s.term() != prevTerm)) {
+            leadershipLost(s.leader());
+        }
+        if (s.role() == Role.CANDIDATE && (prevRole != Role.CANDIDATE || s.term() != prevTerm)) {
+            metrics.electionStarted();
+        }
+        if (s.role() == Role.LEADER && (prevRole != Role.LEADER || s.term() != prevTerm)) {
+            metrics.electionWon();
+            log.info("{} is the leader for term {}", id, s.term());
+        }
+        if (!Objects.equals(s.leader(), prevLeader)) {
+            if (s.leader() != null) {
+                metrics.leaderChanged();
+            }
+            applyBatch().leaderChanges.add(new ApplyBatch.LeaderChange(s.leader(), s.term(), id.equals(s.leader())));
+        }
+        role = s.role();
+        term = s.term();
+        leader = s.leader();
+        server.role = role;
+        server.term = term;
+        server.leader = leader;
+        if (role != Role.LEADER) {
+            for (String f : node.clusterConfig().allVoters()) {
+                metrics.followerLag(f, 0);
+            }
+        }
+    }
+
+    private void leadershipLost(String newLeader) {
+        ApplyBatch b = applyBatch();
+        b.leadershipLost = true;
+        b.newLeader = newLeader;
+        for (ReadRequest r : reads.values()) {
+            r.fail(new NotLeaderException(newLeader, "this node lost leadership before the read was confirmed"
+                    + (newLeader == null ? "; no leader is known" : "; the leader is " + newLeader)));
+        }
+        reads.clear();
+    }
+
+    private void onTick(long now) {
+        if (!reads.isEmpty()) {
+            Iterator<ReadRequest> it = reads.values().iterator();
+            while (it.hasNext()) {
+                ReadRequest r = it.next();
+                if (now - r.startNanos < requestTimeoutNanos) {
+                    break;
+                }
+                it.remove();
+                r.fail(new TimeoutException("the read was not confirmed by a quorum within "
+                        + TimeUnit.NANOSECONDS.toMillis(requestTimeoutNanos) + " ms"));
+            }
+        }
+        if (metrics.enabled() && role == Role.LEADER) {
+            long last = node.lastIndex();
+            for (String f : node.clusterConfig().allVoters()) {
+                Progress pr = node.progress(f);
+                if (pr != null && !f.equals(id)) {
+                    metrics.followerLag(f, Math.max(0, last - pr.match()));
+                }
+            }
+        }
+    }
+
+    private ApplyBatch applyBatch() {
+        if (applyBatch == null) {
+            applyBatch = new ApplyBatch();
+        }
+        return applyBatch;
+    }
+
+    private void flushApplyBatch() {
+        if (applyBatch != null) {
+            applier.submit(applyBatch);
+            applyBatch = null;
+        }
+    }
+
+    private void publishStatus() {
+        long commit = node.commitIndex();
+        if (server.commitIndex != commit) {
+            server.commitIndex = commit;
+        }
+        long last = node.lastIndex();
+        if (server.lastIndex != last) {
+            server.lastIndex = last;
+        }
+    }
+
+    /** The loop is ending: fail what it holds, then let the apply thread finish and stop. */
+    private void shutdown() {
+        ServerClosedException closed = new ServerClosedException("the server is closed");
+        Proposal p;
+        int n = 0;
+        while ((p = proposals.poll()) != null) {
+            p.fail(closed);
+            n++;
+        }
+        ReadRequest r;
+        while ((r = readQueue.poll()) != null) {
+            r.fail(closed);
+        }
+        for (ReadRequest q : reads.values()) {
+            q.fail(closed);
+        }
+        reads.clear();
+        try {
+            flushApplyBatch();
+        } catch (RuntimeException e) {
+            log.warn("{}: could not hand the last batch to the apply thread", id, e);
+        }
+        applier.stop();
+        if (n > 0) {
+            log.debug("{}: failed {} queued proposals at shutdown", id, n);
+        }
+    }
+}

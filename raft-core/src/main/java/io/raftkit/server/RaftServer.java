@@ -1,0 +1,433 @@
+package io.raftkit.server;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.raftkit.core.RaftNode;
+import io.raftkit.core.Role;
+import io.raftkit.spi.ClusterConfig;
+import io.raftkit.spi.LogStorage;
+import io.raftkit.spi.NotLeaderException;
+import io.raftkit.spi.StateMachine;
+import io.raftkit.spi.Transport;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Raft node running for real: the pure core on its own thread, a {@link Transport}, a
+ * {@link LogStorage} and the user's {@link StateMachine}.
+ *
+ * <pre>{@code
+ * RaftServer server = RaftServer.builder()
+ *         .nodeId("n1")
+ *         .member("n1", new InetSocketAddress("127.0.0.1", 7001))
+ *         .member("n2", new InetSocketAddress("127.0.0.1", 7002))
+ *         .member("n3", new InetSocketAddress("127.0.0.1", 7003))
+ *         .transport(transport)
+ *         .logStorage(storage)
+ *         .stateMachine(counter)
+ *         .build()
+ *         .start();
+ * byte[] result = server.submit(command).join();
+ * }</pre>
+ *
+ * <h2>Threads</h2>
+ * One loop thread ({@code raft-loop-<id>}) owns the core: it takes inbound messages, proposals and
+ * reads from lock-free queues, proposes every command queued in one batch (one storage write and
+ * one append per follower per turn), sends messages, and hands writes to the storage without
+ * waiting for them. One apply thread ({@code raft-apply-<id>}) applies committed commands to the
+ * state machine in log order, completes the proposers' futures and serves reads. Futures complete
+ * on the apply thread: do not block in their callbacks.
+ *
+ * <h2>Outcomes of {@link #submit}</h2>
+ * The future completes with the state machine's result once the command is committed and
+ * applied on this node. It fails with:
+ * <ul>
+ *   <li>{@link NotLeaderException} (naming the leader if known): this node is not the leader;
+ *       nothing was done.</li>
+ *   <li>{@link OverloadedException}: too many requests are pending; nothing was done.</li>
+ *   <li>{@link UnknownOutcomeException}: the command was proposed but leadership changed, the
+ *       request timed out, or the server closed before it was applied; it may or may not be
+ *       committed.</li>
+ *   <li>{@link ServerClosedException}: the server is closed; nothing was done.</li>
+ * </ul>
+ *
+ * <h2>Ownership</h2>
+ * The server owns the transport and the log storage handed to its builder: {@link #close()} closes
+ * them. It does not close the state machine, which stays usable (and readable) after the server closes.
+ *
+ * <h2>Restart</h2>
+ * A server restarted on the same storage continues from it; the state machine's
+ * {@link StateMachine#lastAppliedIndex()} tells which entries it already has, and only later ones
+ * are applied.
+ */
+public final class RaftServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RaftServer.class);
+
+    private enum State { NEW, RUNNING, CLOSED }
+
+    private final String id;
+    private final Map<String, InetSocketAddress> members;
+    private final Transport transport;
+    private final LogStorage storage;
+    private final StateMachine stateMachine;
+    private final ServerConfig config;
+    private final MeterRegistry registry;
+    private final List<LeaderListener> listeners = new CopyOnWriteArrayList<>();
+    final AtomicInteger pendingCount = new AtomicInteger();
+
+    private volatile State state = State.NEW;
+    private volatile Throwable failure;
+    private ServerMetrics metrics;
+    private RaftLoop loop;
+    private Applier applier;
+
+    // published by the loop (role, term, leader, commit, last) and the apply thread (applied)
+    volatile Role role = Role.FOLLOWER;
+    volatile long term;
+    volatile String leader;
+    volatile long commitIndex;
+    volatile long lastIndex;
+    volatile long appliedIndex;
+
+    private RaftServer(Builder b) {
+        this.id = b.nodeId;
+        this.members = Collections.unmodifiableMap(new LinkedHashMap<>(b.members));
+        this.transport = b.transport;
+        this.storage = b.storage;
+        this.stateMachine = b.stateMachine;
+        this.config = b.config;
+        this.registry = b.registry;
+        this.listeners.addAll(b.listeners);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** This node's id. */
+    public String id() {
+        return id;
+    }
+
+    /** The founding members: id to Raft address. */
+    public Map<String, InetSocketAddress> members() {
+        return members;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    /**
+     * Starts the server: bootstraps an empty log with the members as the initial configuration,
+     * restores the core from storage, starts the threads and the transport.
+     *
+     * @return this server
+     * @throws IllegalStateException if already started or closed, or if the storage is inconsistent
+     */
+    public synchronized RaftServer start() {
+        if (state != State.NEW) {
+            throw new IllegalStateException("server " + id + " was already started");
+        }
+        RaftNode.bootstrap(storage, ClusterConfig.of(members.keySet()));
+        long alreadyApplied = stateMachine.lastAppliedIndex();
+        RaftNode node = new RaftNode(config.toRaftConfig(id), storage, alreadyApplied,
+                new Random(id.hashCode() * 31L + System.nanoTime()));
+        List<String> followers = new ArrayList<>(members.keySet());
+        followers.remove(id);
+        this.metrics = new ServerMetrics(registry, id, this, followers);
+        this.term = node.term();
+        this.commitIndex = node.commitIndex();
+        this.lastIndex = node.lastIndex();
+        this.appliedIndex = Math.max(alreadyApplied, storage.firstIndex() - 1);
+        this.applier = new Applier(this, stateMachine, metrics, config.requestTimeout().toNanos(), appliedIndex);
+        this.loop = new RaftLoop(this, node, storage, transport, applier, metrics, config);
+        state = State.RUNNING;
+        applier.start(id);
+        loop.start();
+        transport.start(loop::onMessage);
+        log.info("{} started: members {}, last index {}, commit {}, state machine at {}", id, members.keySet(),
+                lastIndex, commitIndex, alreadyApplied);
+        return this;
+    }
+
+    /**
+     * Proposes a command. Never blocks.
+     *
+     * @param command the command, handed to {@link StateMachine#apply} on every node; not copied,
+     *                so do not change it afterwards
+     * @return the state machine's result on this node; see the class comment for the failures
+     */
+    public CompletableFuture<byte[]> submit(byte[] command) {
+        Objects.requireNonNull(command, "command");
+        if (state != State.RUNNING) {
+            if (metrics != null) {
+                metrics.proposalRejectedClosed();
+            }
+            return CompletableFuture.failedFuture(closedException());
+        }
+        if (role != Role.LEADER) {
+            metrics.proposalRejectedNotLeader(1);
+            return CompletableFuture.failedFuture(new NotLeaderException(leader));
+        }
+        if (pendingCount.incrementAndGet() > config.maxPendingRequests()) {
+            pendingCount.decrementAndGet();
+            metrics.proposalRejectedOverloaded();
+            return CompletableFuture.failedFuture(new OverloadedException("node " + id + " has "
+                    + config.maxPendingRequests() + " requests pending (maxPendingRequests); retry later"));
+        }
+        Proposal p = new Proposal(command, System.nanoTime(), pendingCount);
+        loop.propose(p);
+        if (state != State.RUNNING) {
+            p.fail(closedException()); // lost the race with close(): the loop may not see it
+        }
+        return p;
+    }
+
+    /**
+     * A linearizable read (ReadIndex, thesis §6.4): the leader confirms with a quorum that it
+     * still leads, waits until its state machine has applied everything committed when the read
+     * arrived, then runs {@link StateMachine#query} on the apply thread.
+     *
+     * @return the query's result; fails with {@link NotLeaderException} on a follower (or if
+     *         leadership is lost before the read is confirmed), {@link OverloadedException},
+     *         {@link java.util.concurrent.TimeoutException} after the request timeout, or
+     *         {@link ServerClosedException}
+     */
+    public CompletableFuture<byte[]> query(byte[] query) {
+        Objects.requireNonNull(query, "query");
+        if (state != State.RUNNING) {
+            return CompletableFuture.failedFuture(closedException());
+        }
+        if (role != Role.LEADER) {
+            return CompletableFuture.failedFuture(new NotLeaderException(leader));
+        }
+        if (pendingCount.incrementAndGet() > config.maxPendingRequests()) {
+            pendingCount.decrementAndGet();
+            return CompletableFuture.failedFuture(new OverloadedException("node " + id + " has "
+                    + config.maxPendingRequests() + " requests pending (maxPendingRequests); retry later"));
+        }
+        ReadRequest r = new ReadRequest(query, System.nanoTime(), pendingCount);
+        loop.read(r);
+        if (state != State.RUNNING) {
+            r.fail(closedException());
+        }
+        return r;
+    }
+
+    /** Role, term, leader, commit and applied index as of now. */
+    public ServerStatus status() {
+        return new ServerStatus(id, role, term, leader, commitIndex, appliedIndex, lastIndex, state == State.RUNNING);
+    }
+
+    /** Adds a listener told of every change of the known leader (see {@link LeaderListener}). */
+    public void addLeaderListener(LeaderListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    public void removeLeaderListener(LeaderListener listener) {
+        listeners.remove(listener);
+    }
+
+    /**
+     * Stops the server: refuses new requests, stops the loop, lets the apply thread finish what was
+     * already committed, fails what is left (proposed commands with {@link UnknownOutcomeException},
+     * the rest with {@link ServerClosedException}), then closes the transport and the log storage.
+     * Waits for the threads to end. Idempotent.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (state == State.CLOSED) {
+                return;
+            }
+            boolean wasRunning = state == State.RUNNING;
+            state = State.CLOSED;
+            if (!wasRunning) {
+                closeQuietly(transport);
+                closeQuietly(storage);
+                return;
+            }
+        }
+        loop.stop();
+        join(loop.thread());
+        closeQuietly(transport);
+        applier.stop();
+        join(applier.thread());
+        closeQuietly(storage);
+        metrics.close();
+        log.info("{} closed", id);
+    }
+
+    private void join(Thread t) {
+        if (t == null || t == Thread.currentThread()) {
+            return;
+        }
+        try {
+            t.join(TimeUnit.SECONDS.toMillis(10));
+            if (t.isAlive()) {
+                log.warn("{}: thread {} did not stop within 10 s; interrupting it", id, t.getName());
+                t.interrupt();
+                t.join(TimeUnit.SECONDS.toMillis(2));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            log.warn("{}: error while closing {}", id, c, e);
+        }
+    }
+
+    private RuntimeException closedException() {
+        Throwable f = failure;
+        return f == null ? new ServerClosedException("server " + id + " is closed")
+                : new ServerClosedException("server " + id + " stopped after a fatal error: " + f, f);
+    }
+
+    /** A thread of the server failed: stop serving. Resources are released by {@link #close()}. */
+    void fatal(Throwable t) {
+        if (failure == null) {
+            failure = t;
+        }
+        synchronized (this) {
+            if (state == State.RUNNING) {
+                state = State.CLOSED;
+            }
+        }
+        if (loop != null) {
+            loop.stop();
+        }
+        if (applier != null) {
+            applier.stop();
+        }
+    }
+
+    /** The failure that stopped the server, or null. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    void notifyLeaderListeners(ApplyBatch.LeaderChange change) {
+        for (LeaderListener l : listeners) {
+            try {
+                l.leaderChanged(change.leaderId(), change.term(), change.isSelf());
+            } catch (RuntimeException e) {
+                log.warn("{}: a leader listener threw", id, e);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RaftServer[" + status() + "]";
+    }
+
+    /** Builds a {@link RaftServer}. Node id, members, transport, log storage and state machine are required. */
+    public static final class Builder {
+        private String nodeId;
+        private final Map<String, InetSocketAddress> members = new LinkedHashMap<>();
+        private Transport transport;
+        private LogStorage storage;
+        private StateMachine stateMachine;
+        private ServerConfig config = ServerConfig.defaults();
+        private MeterRegistry registry;
+        private final List<LeaderListener> listeners = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        public Builder nodeId(String id) {
+            this.nodeId = id;
+            return this;
+        }
+
+        /** A founding member (this node too). The address is informational for the server; the transport connects. */
+        public Builder member(String id, InetSocketAddress address) {
+            Objects.requireNonNull(id, "member id");
+            members.put(id, address);
+            return this;
+        }
+
+        public Builder members(Map<String, InetSocketAddress> all) {
+            all.forEach(this::member);
+            return this;
+        }
+
+        /** The transport; the server starts it and closes it. */
+        public Builder transport(Transport transport) {
+            this.transport = transport;
+            return this;
+        }
+
+        /** The log storage; the server closes it. An empty one is bootstrapped with the members. */
+        public Builder logStorage(LogStorage storage) {
+            this.storage = storage;
+            return this;
+        }
+
+        /** The user's state machine; the server does not close it. */
+        public Builder stateMachine(StateMachine stateMachine) {
+            this.stateMachine = stateMachine;
+            return this;
+        }
+
+        public Builder config(ServerConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /** Where to record metrics ({@code raft.*}, tagged {@code node}); none if not set. */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.registry = registry;
+            return this;
+        }
+
+        public Builder leaderListener(LeaderListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException naming what is missing or wrong
+         */
+        public RaftServer build() {
+            if (nodeId == null || nodeId.isBlank()) {
+                throw new IllegalArgumentException("nodeId is required");
+            }
+            if (members.isEmpty()) {
+                throw new IllegalArgumentException("members are required (including this node, " + nodeId + ")");
+            }
+            if (!members.containsKey(nodeId)) {
+                throw new IllegalArgumentException("members " + members.keySet() + " do not include this node, "
+                        + nodeId);
+            }
+            if (transport == null) {
+                throw new IllegalArgumentException("transport is required");
+            }
+            if (storage == null) {
+                throw new IllegalArgumentException("logStorage is required");
+            }
+            if (stateMachine == null) {
+                throw new IllegalArgumentException("stateMachine is required");
+            }
+            return new RaftServer(this);
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package io.raftkit.server;
+
+import io.raftkit.core.RaftConfig;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of a {@link RaftServer}, validated once when created, with a message that names the
+ * field and says why. Start from {@link #defaults()} and change what you need with the
+ * {@code with*} methods.
+ *
+ * <table>
+ *   <caption>Defaults</caption>
+ *   <tr><th>setting</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>{@code tick}</td><td>10 ms</td><td>the loop's clock resolution: every timeout below is
+ *       counted in ticks (rounded up)</td></tr>
+ *   <tr><td>{@code electionTimeout}</td><td>1 s</td><td>a follower that hears nothing from a leader
+ *       for a random time in [timeout, 2 × timeout) starts an election; a leader that has not heard
+ *       from a quorum for one timeout steps down (CheckQuorum)</td></tr>
+ *   <tr><td>{@code heartbeatInterval}</td><td>100 ms</td><td>how often an idle leader sends
+ *       heartbeats; must be below the election timeout</td></tr>
+ *   <tr><td>{@code maxBatchEntries}</td><td>4096</td><td>the most proposals the loop takes in one turn:
+ *       they become one storage write and one append per follower (group commit)</td></tr>
+ *   <tr><td>{@code maxAppendBytes}</td><td>1 MiB</td><td>the most entry bytes in one append message</td></tr>
+ *   <tr><td>{@code maxInflightAppends}</td><td>256</td><td>appends in flight per follower (the
+ *       replication window, in messages) before the leader waits for acknowledgements</td></tr>
+ *   <tr><td>{@code maxInflightBytes}</td><td>32 MiB</td><td>the same window in entry bytes (0 = no byte limit)</td></tr>
+ *   <tr><td>{@code applyBatchBytes}</td><td>16 MiB</td><td>the most committed-entry bytes handed to the
+ *       apply thread in one batch</td></tr>
+ *   <tr><td>{@code maxPendingRequests}</td><td>65,536</td><td>commands and reads accepted but not yet
+ *       completed; beyond it requests fail at once with {@link OverloadedException}</td></tr>
+ *   <tr><td>{@code requestTimeout}</td><td>10 s</td><td>a command or read not completed by then fails
+ *       ({@link UnknownOutcomeException} for a command, {@link java.util.concurrent.TimeoutException}
+ *       for a read)</td></tr>
+ *   <tr><td>{@code preVote}, {@code checkQuorum}</td><td>on</td><td>thesis §9.6: a rejoining node cannot
+ *       disrupt a healthy leader; a leader that lost its quorum steps down</td></tr>
+ * </table>
+ */
+public record ServerConfig(Duration tick, Duration electionTimeout, Duration heartbeatInterval,
+                           int maxBatchEntries, long maxAppendBytes, int maxInflightAppends,
+                           long maxInflightBytes, long applyBatchBytes, int maxPendingRequests,
+                           Duration requestTimeout, boolean preVote, boolean checkQuorum) {
+
+    public ServerConfig {
+        requirePositive("tick", tick);
+        requirePositive("electionTimeout", electionTimeout);
+        requirePositive("heartbeatInterval", heartbeatInterval);
+        requirePositive("requestTimeout", requestTimeout);
+        if (tick.toNanos() < 1_000_000) {
+            throw new IllegalArgumentException("tick must be at least 1 ms, was " + tick);
+        }
+        if (heartbeatInterval.compareTo(tick) < 0) {
+            throw new IllegalArgumentException("heartbeatInterval (" + heartbeatInterval
+                    + ") must be at least one tick (" + tick + ")");
+        }
+        if (ticks(electionTimeout, tick) <= ticks(heartbeatInterval, tick)) {
+            throw new IllegalArgumentException("electionTimeout (" + electionTimeout
+                    + ") must be longer than heartbeatInterval (" + heartbeatInterval + ") by at least one tick ("
+                    + tick + ")");
+        }
+        if (maxBatchEntries < 1) {
+            throw new IllegalArgumentException("maxBatchEntries must be >= 1, was " + maxBatchEntries);
+        }
+        if (maxAppendBytes < 1) {
+            throw new IllegalArgumentException("maxAppendBytes must be >= 1, was " + maxAppendBytes);
+        }
+        if (maxInflightAppends < 1) {
+            throw new IllegalArgumentException("maxInflightAppends must be >= 1, was " + maxInflightAppends);
+        }
+        if (maxInflightBytes < 0) {
+            throw new IllegalArgumentException("maxInflightBytes must be >= 0 (0 = no limit), was " + maxInflightBytes);
+        }
+        if (applyBatchBytes < 1) {
+            throw new IllegalArgumentException("applyBatchBytes must be >= 1, was " + applyBatchBytes);
+        }
+        if (maxPendingRequests < 1) {
+            throw new IllegalArgumentException("maxPendingRequests must be >= 1, was " + maxPendingRequests);
+        }
+    }
+
+    private static void requirePositive(String name, Duration d) {
+        Objects.requireNonNull(d, name + " must not be null");
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + d);
+        }
+    }
+
+    private static int ticks(Duration d, Duration tick) {
+        long n = (d.toNanos() + tick.toNanos() - 1) / tick.toNanos();
+        return (int) Math.min(Integer.MAX_VALUE, n);
+    }
+
+    /** The defaults in the table above. */
+    public static ServerConfig defaults() {
+        return new ServerConfig(Duration.ofMillis(10), Duration.ofSeconds(1), Duration.ofMillis(100),
+                4096, 1 << 20, 256, 32L << 20, 16L << 20, 65_536, Duration.ofSeconds(10), true, true);
+    }
+
+    /** The election timeout in ticks, as the core counts it. */
+    public int electionTicks() {
+        return ticks(electionTimeout, tick);
+    }
+
+    /** The heartbeat interval in ticks, as the core counts it. */
+    public int heartbeatTicks() {
+        return ticks(heartbeatInterval, tick);
+    }
+
+    /** The core's settings for node {@code id}. */
+    RaftConfig toRaftConfig(String id) {
+        return new RaftConfig(id, electionTicks(), heartbeatTicks(), maxAppendBytes, maxInflightAppends,
+                maxInflightBytes, applyBatchBytes, preVote, checkQuorum);
+    }
+
+    public ServerConfig withTick(Duration value) {
+        return new ServerConfig(value, electionTimeout, heartbeatInterval, maxBatchEntries, maxAppendBytes,
+                maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, requestTimeout,
+                preVote, checkQuorum);
+    }
+
+    public ServerConfig withElectionTimeout(Duration value) {
+        return new ServerConfig(tick, value, heartbeatInterval, maxBatchEntries, maxAppendBytes,
+                maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, requestTimeout,
+                preVote, checkQuorum);
+    }
+
+    public ServerConfig withHeartbeatInterval(Duration value) {
+        return new ServerConfig(tick, electionTimeout, value, maxBatchEntries, maxAppendBytes,
+                maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, requestTimeout,
+                preVote, checkQuorum);
+    }
+
+    /** Election timeout and heartbeat interval together (e.g. short ones for tests). */
+    public ServerConfig withTimeouts(Duration election, Duration heartbeat) {
+        return new ServerConfig(tick, election, heartbeat, maxBatchEntries, maxAppendBytes,
+                maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, requestTimeout,
+                preVote, checkQuorum);
+    }
+
+    public ServerConfig withMaxBatchEntries(int value) {
+        return new ServerConfig(tick, electionTimeout, heartbeatInterval, value, maxAppendBytes,
+                maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, requestTimeout,
+                preVote, checkQuorum);
+    }
+
+    public ServerConfig withMaxAppendBytes(long value) {
+        return new ServerConfig(tick, electionTimeout, heartbeatInterval, maxBatchEntries, value,
+                maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, requestTimeout,
+                preVote, checkQuorum);
+    }
+
+    public ServerConfig withInflightWindow(int appends, long bytes) {
+        return new ServerConfig(tick, electionTimeout, heartbeatInterval, maxBatchEntries, maxAppendBytes,
+                appends, bytes, applyBatchBytes, maxPendingRequests, requestTimeout, preVote, checkQuorum);
+    }
+
+    public ServerConfig withApplyBatchBytes(long value) {
+        return new ServerConfig(tick, electionTimeout, heartbeatInterval, maxBatchEntries, maxAppendBytes,
+                maxInflightAppends, maxInflightBytes, value, maxPendingRequests, requestTimeout,
+                preVote, checkQuorum);
+    }
+
+    public ServerConfig withMaxPendingRequests(int value) {
+        return new ServerConfig(tick, electionTimeout, heartbeatInterval, maxBatchEntries, maxAppendBytes,
+                maxInflightAppends, maxInflightBytes, applyBatchBytes, value, requestTimeout,
+                preVote, checkQuorum);
+    }
+
+    public ServerConfig withRequestTimeout(Duration value) {
+        return new ServerConfig(tick, electionTimeout, heartbeatInterval, maxBatchEntries, maxAppendBytes,
+                maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, value,
+                preVote, checkQuorum);
+    }
+
+    public ServerConfig withPreVote(boolean value) {
+        return new ServerConfig(tick, electionTimeout, heartbeatInterval, maxBatchEntries, maxAppendBytes,
+                maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, requestTimeout,
+                value, checkQuorum);
+    }
+
+    public ServerConfig withCheckQuorum(boolean value) {
+        return new ServerConfig(tick, electionTimeout, heartbeatInterval, maxBatchEntries, maxAppendBytes,
+                maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, requestTimeout,
+                preVote, value);
+    }
+}

@@ -1,0 +1,207 @@
+package io.raftkit.server;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The server's Micrometer meters, all named {@code raft.*} and tagged {@code node=<id>}. With no
+ * registry every method is a cheap no-op. Meters are removed from the registry on close.
+ *
+ * <table>
+ *   <caption>Meters</caption>
+ *   <tr><td>raft.term, raft.role (0 follower, 1 pre-candidate, 2 candidate, 3 leader),
+ *       raft.commit.index, raft.applied.index, raft.last.index, raft.pending.requests</td><td>gauges</td></tr>
+ *   <tr><td>raft.leader.changes, raft.elections.started, raft.elections.won</td><td>counters</td></tr>
+ *   <tr><td>raft.proposals (tag result=accepted|not_leader|overloaded|closed)</td><td>counter</td></tr>
+ *   <tr><td>raft.proposal.latency: submit to applied on this node</td><td>timer</td></tr>
+ *   <tr><td>raft.append.batch.size: entries per storage write (group commit)</td><td>summary</td></tr>
+ *   <tr><td>raft.storage.append.latency: storage write until durable (fsync)</td><td>timer</td></tr>
+ *   <tr><td>raft.apply.batch.size: entries per apply batch</td><td>summary</td></tr>
+ *   <tr><td>raft.follower.match.lag (tag follower): leader's last index minus the follower's match
+ *       index, 0 when not leader</td><td>gauge</td></tr>
+ *   <tr><td>raft.read.latency: query until served</td><td>timer</td></tr>
+ * </table>
+ */
+final class ServerMetrics {
+
+    private final MeterRegistry registry;
+    private final List<Meter> meters = new ArrayList<>();
+    private final Map<String, AtomicLong> followerLag = new ConcurrentHashMap<>();
+    private final Counter leaderChanges;
+    private final Counter electionsStarted;
+    private final Counter electionsWon;
+    private final Counter proposalsAccepted;
+    private final Counter proposalsNotLeader;
+    private final Counter proposalsOverloaded;
+    private final Counter proposalsClosed;
+    private final Timer proposalLatency;
+    private final DistributionSummary appendBatch;
+    private final Timer fsyncLatency;
+    private final DistributionSummary applyBatch;
+    private final Timer readLatency;
+    private final Tags tags;
+
+    ServerMetrics(MeterRegistry registry, String nodeId, RaftServer server, Iterable<String> followers) {
+        this.registry = registry;
+        this.tags = Tags.of("node", nodeId);
+        if (registry == null) {
+            leaderChanges = electionsStarted = electionsWon = null;
+            proposalsAccepted = proposalsNotLeader = proposalsOverloaded = proposalsClosed = null;
+            proposalLatency = fsyncLatency = readLatency = null;
+            appendBatch = applyBatch = null;
+            return;
+        }
+        gauge("raft.term", "current term", server, s -> s.term);
+        gauge("raft.role", "0 follower, 1 pre-candidate, 2 candidate, 3 leader", server, s -> s.role.ordinal());
+        gauge("raft.commit.index", "highest index known committed", server, s -> s.commitIndex);
+        gauge("raft.applied.index", "highest index applied by the state machine", server, s -> s.appliedIndex);
+        gauge("raft.last.index", "last index in the log", server, s -> s.lastIndex);
+        gauge("raft.pending.requests", "commands and reads accepted and not completed", server,
+                s -> s.pendingCount.get());
+        for (String f : followers) {
+            AtomicLong lag = new AtomicLong();
+            followerLag.put(f, lag);
+            add(Gauge.builder("raft.follower.match.lag", lag, AtomicLong::get).tags(tags).tag("follower", f)
+                    .description("entries the follower's log is behind the leader's (0 when not leader)")
+                    .register(registry));
+        }
+        leaderChanges = counter("raft.leader.changes", "times the known leader changed", Tags.empty());
+        electionsStarted = counter("raft.elections.started", "elections this node started", Tags.empty());
+        electionsWon = counter("raft.elections.won", "elections this node won", Tags.empty());
+        proposalsAccepted = counter("raft.proposals", "commands submitted", Tags.of("result", "accepted"));
+        proposalsNotLeader = counter("raft.proposals", "commands submitted", Tags.of("result", "not_leader"));
+        proposalsOverloaded = counter("raft.proposals", "commands submitted", Tags.of("result", "overloaded"));
+        proposalsClosed = counter("raft.proposals", "commands submitted", Tags.of("result", "closed"));
+        proposalLatency = timer("raft.proposal.latency", "from submit until applied on this node");
+        fsyncLatency = timer("raft.storage.append.latency", "from a storage write until it is durable");
+        readLatency = timer("raft.read.latency", "from query until served (ReadIndex)");
+        appendBatch = summary("raft.append.batch.size", "entries per storage write");
+        applyBatch = summary("raft.apply.batch.size", "entries per apply batch");
+    }
+
+    private <T> void gauge(String name, String description, T obj, ToDoubleFunction<T> f) {
+        add(Gauge.builder(name, obj, f).tags(tags).description(description).register(registry));
+    }
+
+    private Counter counter(String name, String description, Tags extra) {
+        return add(Counter.builder(name).tags(tags).tags(extra).description(description).register(registry));
+    }
+
+    private Timer timer(String name, String description) {
+        return add(Timer.builder(name).tags(tags).description(description).register(registry));
+    }
+
+    private DistributionSummary summary(String name, String description) {
+        return add(DistributionSummary.builder(name).tags(tags).description(description).register(registry));
+    }
+
+    private <M extends Meter> M add(M meter) {
+        meters.add(meter);
+        return meter;
+    }
+
+    boolean enabled() {
+        return registry != null;
+    }
+
+    void leaderChanged() {
+        if (registry != null) {
+            leaderChanges.increment();
+        }
+    }
+
+    void electionStarted() {
+        if (registry != null) {
+            electionsStarted.increment();
+        }
+    }
+
+    void electionWon() {
+        if (registry != null) {
+            electionsWon.increment();
+        }
+    }
+
+    void proposalsAccepted(int n) {
+        if (registry != null) {
+            proposalsAccepted.increment(n);
+        }
+    }
+
+    void proposalRejectedNotLeader(int n) {
+        if (registry != null) {
+            proposalsNotLeader.increment(n);
+        }
+    }
+
+    void proposalRejectedOverloaded() {
+        if (registry != null) {
+            proposalsOverloaded.increment();
+        }
+    }
+
+    void proposalRejectedClosed() {
+        if (registry != null) {
+            proposalsClosed.increment();
+        }
+    }
+
+    void proposalApplied(long nanos) {
+        if (registry != null) {
+            proposalLatency.record(nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    void storageWrite(int entries) {
+        if (registry != null) {
+            appendBatch.record(entries);
+        }
+    }
+
+    void storageDurable(long nanos) {
+        if (registry != null) {
+            fsyncLatency.record(nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    void applied(int entries) {
+        if (registry != null) {
+            applyBatch.record(entries);
+        }
+    }
+
+    void readServed(long nanos) {
+        if (registry != null) {
+            readLatency.record(nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** The follower's lag as the leader sees it (0 when this node is not the leader). */
+    void followerLag(String follower, long lag) {
+        AtomicLong g = followerLag.get(follower);
+        if (g != null) {
+            g.set(lag);
+        }
+    }
+
+    void close() {
+        if (registry != null) {
+            for (Meter m : meters) {
+                registry.remove(m);
+            }
+            meters.clear();
+        }
+    }
+}

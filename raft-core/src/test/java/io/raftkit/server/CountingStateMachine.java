@@ -1,0 +1,54 @@
+package io.raftkit.server;
+
+import io.raftkit.spi.StateMachine;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A test state machine: records every command it applies (as a string), returns
+ * "index:command", answers a query with the number of commands applied. It can pretend to be
+ * durable: {@link #lastAppliedIndex()} then reports the last index applied.
+ */
+final class CountingStateMachine implements StateMachine {
+
+    final List<String> applied = new CopyOnWriteArrayList<>();
+    final List<Long> indexes = new CopyOnWriteArrayList<>();
+    volatile long lastApplied;
+    final boolean durable;
+    volatile Runnable beforeApply = () -> { };
+
+    CountingStateMachine() {
+        this(false, 0);
+    }
+
+    CountingStateMachine(boolean durable, long lastApplied) {
+        this.durable = durable;
+        this.lastApplied = lastApplied;
+    }
+
+    @Override
+    public byte[] apply(long index, byte[] command) {
+        beforeApply.run();
+        String c = new String(command, StandardCharsets.UTF_8);
+        applied.add(c);
+        indexes.add(index);
+        lastApplied = index;
+        return (index + ":" + c).getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public byte[] query(byte[] query) {
+        return ByteBuffer.allocate(8).putLong(applied.size()).array();
+    }
+
+    @Override
+    public long lastAppliedIndex() {
+        return durable ? lastApplied : 0;
+    }
+
+    static long count(byte[] queryResult) {
+        return ByteBuffer.wrap(queryResult).getLong();
+    }
+}

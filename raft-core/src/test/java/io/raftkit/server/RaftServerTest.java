@@ -1,0 +1,297 @@
+package io.raftkit.server;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.raftkit.core.Role;
+import io.raftkit.memory.InMemoryLogStorage;
+import io.raftkit.spi.NotLeaderException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
+
+class RaftServerTest {
+
+    private static byte[] b(String s) {
+        return s.getBytes(UTF_8);
+    }
+
+    private static String s(byte[] b) {
+        return new String(b, UTF_8);
+    }
+
+    private static Throwable failureOf(CompletableFuture<?> f) {
+        try {
+            f.get(10, TimeUnit.SECONDS);
+            throw new AssertionError("expected the future to fail, it completed");
+        } catch (ExecutionException e) {
+            return e.getCause();
+        } catch (InterruptedException | TimeoutException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void aSingleNodeElectsItselfAppliesCommandsAndServesReads() throws Exception {
+        try (LocalCluster c = new LocalCluster(1).startAll()) {
+            RaftServer n1 = c.awaitLeader();
+            assertThat(s(n1.submit(b("a")).get(5, TimeUnit.SECONDS))).endsWith(":a");
+            assertThat(s(n1.submit(b("b")).get(5, TimeUnit.SECONDS))).endsWith(":b");
+            assertThat(CountingStateMachine.count(n1.query(b("?")).get(5, TimeUnit.SECONDS))).isEqualTo(2);
+            ServerStatus st = n1.status();
+            assertThat(st.role()).isEqualTo(Role.LEADER);
+            assertThat(st.leaderId()).isEqualTo("n1");
+            assertThat(st.appliedIndex()).isEqualTo(st.commitIndex()).isGreaterThanOrEqualTo(4); // config, noop, a, b
+        }
+    }
+
+    @Test
+    void threeNodesElectOneLeaderAndApplyEveryCommandInTheSameOrderEverywhere() throws Exception {
+        try (LocalCluster c = new LocalCluster(3).startAll()) {
+            RaftServer leader = c.awaitLeader();
+            List<CompletableFuture<byte[]>> futures = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                futures.add(leader.submit(b("c" + i)));
+            }
+            for (int i = 0; i < 500; i++) {
+                assertThat(s(futures.get(i).get(10, TimeUnit.SECONDS))).endsWith(":c" + i);
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    c.machines.values().stream().allMatch(m -> m.applied.size() == 500));
+            List<String> expected = c.machine(leader.id()).applied;
+            for (CountingStateMachine m : c.machines.values()) {
+                assertThat(m.applied).containsExactlyElementsOf(expected);
+                assertThat(m.indexes).containsExactlyElementsOf(c.machine(leader.id()).indexes);
+            }
+        }
+    }
+
+    @Test
+    void aFollowerRefusesProposalsAndReadsAtOnceNamingTheLeader() {
+        try (LocalCluster c = new LocalCluster(3).startAll()) {
+            RaftServer leader = c.awaitLeader();
+            RaftServer follower = c.servers.values().stream().filter(s -> s != leader).findFirst().orElseThrow();
+            Throwable t = failureOf(follower.submit(b("x")));
+            assertThat(t).isInstanceOf(NotLeaderException.class);
+            assertThat(((NotLeaderException) t).leaderId()).isEqualTo(leader.id());
+            assertThat(t).hasMessageContaining(leader.id());
+            assertThat(failureOf(follower.query(b("?")))).isInstanceOf(NotLeaderException.class);
+        }
+    }
+
+    @Test
+    void proposalsInFlightWhenTheLeaderIsCutOffFailWithUnknownOutcomeAndTheMajorityElectsANewLeader() throws Exception {
+        try (LocalCluster c = new LocalCluster(3).startAll()) {
+            RaftServer old = c.awaitLeader();
+            old.submit(b("before")).get(5, TimeUnit.SECONDS);
+            c.network.isolate(old.id());
+            List<CompletableFuture<byte[]>> lost = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                lost.add(old.submit(b("lost" + i)));
+            }
+            for (CompletableFuture<byte[]> f : lost) {
+                Throwable t = failureOf(f);
+                assertThat(t).isInstanceOf(UnknownOutcomeException.class)
+                        .hasMessageContaining("may or may not be committed");
+            }
+            List<String> others = c.servers.keySet().stream().filter(id -> !id.equals(old.id())).toList();
+            RaftServer fresh = c.awaitLeader(others);
+            assertThat(fresh.id()).isNotEqualTo(old.id());
+            assertThat(s(fresh.submit(b("after")).get(5, TimeUnit.SECONDS))).endsWith(":after");
+            c.network.heal();
+            await().atMost(Duration.ofSeconds(10)).until(() -> c.machine(old.id()).applied.contains("after"));
+            assertThat(c.machine(old.id()).applied).doesNotContain("lost0");
+        }
+    }
+
+    @Test
+    void aProposalThatCannotCommitTimesOutWithUnknownOutcome() {
+        // CheckQuorum off: the cut-off leader stays leader, so only the request timeout ends the wait
+        try (LocalCluster c = new LocalCluster(3, cfg -> cfg.withCheckQuorum(false)
+                .withRequestTimeout(Duration.ofMillis(300))).startAll()) {
+            RaftServer leader = c.awaitLeader();
+            c.network.isolate(leader.id());
+            long t0 = System.nanoTime();
+            Throwable t = failureOf(leader.submit(b("x")));
+            assertThat(t).isInstanceOf(UnknownOutcomeException.class).hasMessageContaining("timed out");
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isGreaterThanOrEqualTo(250);
+            Throwable r = failureOf(leader.query(b("?")));
+            assertThat(r).isInstanceOfAny(TimeoutException.class, NotLeaderException.class);
+        }
+    }
+
+    @Test
+    void tooManyPendingRequestsAreRefusedWithOverloaded() throws Exception {
+        try (LocalCluster c = new LocalCluster(1, cfg -> cfg.withMaxPendingRequests(10)).startAll()) {
+            RaftServer n1 = c.awaitLeader();
+            CountDownLatch gate = new CountDownLatch(1);
+            c.machine("n1").beforeApply = () -> {
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            };
+            List<CompletableFuture<byte[]>> accepted = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                accepted.add(n1.submit(b("p" + i)));
+            }
+            assertThat(failureOf(n1.submit(b("one too many")))).isInstanceOf(OverloadedException.class)
+                    .hasMessageContaining("maxPendingRequests");
+            assertThat(failureOf(n1.query(b("?")))).isInstanceOf(OverloadedException.class);
+            gate.countDown();
+            for (CompletableFuture<byte[]> f : accepted) {
+                assertThat(f.get(5, TimeUnit.SECONDS)).isNotNull();
+            }
+            assertThat(n1.submit(b("later")).get(5, TimeUnit.SECONDS)).isNotNull();
+        }
+    }
+
+    @Test
+    void aRestartedNodeDoesNotReapplyWhatItsStateMachineAlreadyHas() throws Exception {
+        try (LocalCluster c = new LocalCluster(1)) {
+            CountingStateMachine durable = new CountingStateMachine(true, 0);
+            c.start("n1", new InMemoryLogStorage(), durable);
+            RaftServer n1 = c.awaitLeader();
+            for (int i = 0; i < 5; i++) {
+                n1.submit(b("x" + i)).get(5, TimeUnit.SECONDS);
+            }
+            long appliedBefore = durable.lastApplied;
+            // the state machine keeps its state and its applied index across the restart
+            RaftServer again = c.restart("n1", durable);
+            c.awaitLeader();
+            assertThat(s(again.submit(b("y")).get(5, TimeUnit.SECONDS))).endsWith(":y");
+            assertThat(durable.applied).containsExactly("x0", "x1", "x2", "x3", "x4", "y");
+            assertThat(durable.indexes.get(5)).isGreaterThan(appliedBefore);
+
+            // an in-memory state machine (lastAppliedIndex 0) gets everything again
+            CountingStateMachine fresh = new CountingStateMachine();
+            c.restart("n1", fresh);
+            c.awaitLeader();
+            await().atMost(Duration.ofSeconds(5)).until(() -> fresh.applied.size() == 6);
+            assertThat(fresh.applied).containsExactly("x0", "x1", "x2", "x3", "x4", "y");
+        }
+    }
+
+    @Test
+    void aFollowerRestartedAfterMissingEntriesCatchesUp() throws Exception {
+        try (LocalCluster c = new LocalCluster(3).startAll()) {
+            RaftServer leader = c.awaitLeader();
+            String lagger = c.servers.keySet().stream().filter(id -> !id.equals(leader.id())).findFirst().orElseThrow();
+            c.server(lagger).close();
+            List<CompletableFuture<byte[]>> fs = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                fs.add(leader.submit(b("m" + i)));
+            }
+            CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+            CountingStateMachine sm = new CountingStateMachine();
+            c.restart(lagger, sm);
+            await().atMost(Duration.ofSeconds(10)).until(() -> sm.applied.size() == 300);
+            assertThat(sm.applied).containsExactlyElementsOf(c.machine(leader.id()).applied);
+        }
+    }
+
+    @Test
+    void aReadAfterAWriteSeesTheWrite() throws Exception {
+        try (LocalCluster c = new LocalCluster(3).startAll()) {
+            RaftServer leader = c.awaitLeader();
+            for (int i = 1; i <= 20; i++) {
+                leader.submit(b("w" + i)).get(5, TimeUnit.SECONDS);
+                assertThat(CountingStateMachine.count(leader.query(b("?")).get(5, TimeUnit.SECONDS))).isEqualTo(i);
+            }
+        }
+    }
+
+    @Test
+    void closeFailsWhatIsPendingIsIdempotentAndLeavesNoThreads() throws Exception {
+        LocalCluster c = new LocalCluster(3).startAll();
+        RaftServer leader = c.awaitLeader();
+        leader.submit(b("ok")).get(5, TimeUnit.SECONDS);
+        c.network.isolate(leader.id());
+        CompletableFuture<byte[]> inFlight = leader.submit(b("pending"));
+        leader.close();
+        leader.close();
+        assertThat(failureOf(inFlight)).isInstanceOfAny(UnknownOutcomeException.class, ServerClosedException.class);
+        assertThat(failureOf(leader.submit(b("after close")))).isInstanceOf(ServerClosedException.class);
+        assertThat(failureOf(leader.query(b("?")))).isInstanceOf(ServerClosedException.class);
+        assertThat(leader.status().running()).isFalse();
+        c.close();
+        c.close();
+        assertThat(raftThreads()).isEmpty();
+    }
+
+    @Test
+    void leaderListenersHearOfEveryLeader() throws Exception {
+        try (LocalCluster c = new LocalCluster(3).startAll()) {
+            List<String> seen = new CopyOnWriteArrayList<>();
+            RaftServer first = c.awaitLeader();
+            RaftServer watcher = c.servers.values().stream().filter(s -> s != first).findFirst().orElseThrow();
+            watcher.addLeaderListener((leaderId, term, self) -> seen.add(leaderId + "@" + term));
+            c.network.isolate(first.id());
+            List<String> others = c.servers.keySet().stream().filter(id -> !id.equals(first.id())).toList();
+            RaftServer second = c.awaitLeader(others);
+            await().atMost(Duration.ofSeconds(5)).until(() ->
+                    seen.contains(second.id() + "@" + second.status().term()));
+        }
+    }
+
+    @Test
+    void metricsAreRecordedUnderRaftNames() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (LocalCluster c = new LocalCluster(3)) {
+            c.registry = registry;
+            c.startAll();
+            RaftServer leader = c.awaitLeader();
+            for (int i = 0; i < 50; i++) {
+                leader.submit(b("m" + i)).get(5, TimeUnit.SECONDS);
+            }
+            leader.query(b("?")).get(5, TimeUnit.SECONDS);
+            String id = leader.id();
+            assertThat(registry.get("raft.role").tag("node", id).gauge().value()).isEqualTo(3.0);
+            assertThat(registry.get("raft.term").tag("node", id).gauge().value()).isGreaterThanOrEqualTo(1.0);
+            assertThat(registry.get("raft.applied.index").tag("node", id).gauge().value()).isGreaterThanOrEqualTo(52);
+            assertThat(registry.get("raft.commit.index").tag("node", id).gauge().value()).isGreaterThanOrEqualTo(52);
+            assertThat(registry.get("raft.proposal.latency").tag("node", id).timer().count()).isEqualTo(50);
+            assertThat(registry.get("raft.proposals").tag("node", id).tag("result", "accepted").counter().count())
+                    .isEqualTo(50);
+            assertThat(registry.get("raft.read.latency").tag("node", id).timer().count()).isEqualTo(1);
+            assertThat(registry.get("raft.storage.append.latency").tag("node", id).timer().count()).isPositive();
+            assertThat(registry.get("raft.append.batch.size").tag("node", id).summary().count()).isPositive();
+            assertThat(registry.get("raft.elections.won").tag("node", id).counter().count()).isEqualTo(1);
+            assertThat(registry.get("raft.elections.started").tag("node", id).counter().count()).isGreaterThanOrEqualTo(1);
+            assertThat(registry.get("raft.leader.changes").tag("node", id).counter().count()).isGreaterThanOrEqualTo(1);
+            assertThat(registry.get("raft.follower.match.lag").tag("node", id).gauges()).hasSize(2);
+        }
+        assertThat(registry.getMeters()).isEmpty(); // removed on close
+    }
+
+    @Test
+    void theBuilderSaysWhatIsMissing() {
+        assertThatThrownBy(() -> RaftServer.builder().build()).hasMessageContaining("nodeId");
+        assertThatThrownBy(() -> RaftServer.builder().nodeId("n1").build()).hasMessageContaining("members");
+        assertThatThrownBy(() -> RaftServer.builder().nodeId("n1").member("n2", null).build())
+                .hasMessageContaining("do not include this node");
+        assertThatThrownBy(() -> RaftServer.builder().nodeId("n1").member("n1", null).build())
+                .hasMessageContaining("transport");
+    }
+
+    static List<String> raftThreads() {
+        List<String> names = new ArrayList<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.isAlive() && (t.getName().startsWith("raft-loop-") || t.getName().startsWith("raft-apply-"))) {
+                names.add(t.getName());
+            }
+        }
+        return names;
+    }
+}

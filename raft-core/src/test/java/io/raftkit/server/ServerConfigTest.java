@@ -1,0 +1,51 @@
+package io.raftkit.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.raftkit.core.RaftConfig;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ServerConfigTest {
+
+    @Test
+    void defaultsConvertToTicksForTheCore() {
+        ServerConfig d = ServerConfig.defaults();
+        assertThat(d.electionTicks()).isEqualTo(100);
+        assertThat(d.heartbeatTicks()).isEqualTo(10);
+        RaftConfig core = d.toRaftConfig("n1");
+        assertThat(core.electionTicks()).isEqualTo(100);
+        assertThat(core.heartbeatTicks()).isEqualTo(10);
+        assertThat(core.maxInflightMsgs()).isEqualTo(256);
+        assertThat(core.preVote()).isTrue();
+        assertThat(core.checkQuorum()).isTrue();
+    }
+
+    @Test
+    void durationsRoundUpToWholeTicks() {
+        ServerConfig c = ServerConfig.defaults().withTick(Duration.ofMillis(7))
+                .withTimeouts(Duration.ofMillis(100), Duration.ofMillis(20));
+        assertThat(c.electionTicks()).isEqualTo(15);
+        assertThat(c.heartbeatTicks()).isEqualTo(3);
+    }
+
+    @Test
+    void invalidSettingsAreRefusedNamingTheField() {
+        ServerConfig d = ServerConfig.defaults();
+        assertThatThrownBy(() -> d.withTick(Duration.ZERO)).hasMessageContaining("tick must be positive");
+        assertThatThrownBy(() -> d.withTick(Duration.ofNanos(10))).hasMessageContaining("tick must be at least 1 ms");
+        assertThatThrownBy(() -> d.withTimeouts(Duration.ofMillis(100), Duration.ofMillis(100)))
+                .hasMessageContaining("electionTimeout").hasMessageContaining("heartbeatInterval");
+        assertThatThrownBy(() -> d.withHeartbeatInterval(Duration.ofMillis(1)))
+                .hasMessageContaining("heartbeatInterval").hasMessageContaining("at least one tick");
+        assertThatThrownBy(() -> d.withMaxBatchEntries(0)).hasMessageContaining("maxBatchEntries");
+        assertThatThrownBy(() -> d.withMaxPendingRequests(0)).hasMessageContaining("maxPendingRequests");
+        assertThatThrownBy(() -> d.withInflightWindow(0, 0)).hasMessageContaining("maxInflightAppends");
+        assertThatThrownBy(() -> d.withInflightWindow(1, -1)).hasMessageContaining("maxInflightBytes");
+        assertThatThrownBy(() -> d.withApplyBatchBytes(0)).hasMessageContaining("applyBatchBytes");
+        assertThatThrownBy(() -> d.withMaxAppendBytes(0)).hasMessageContaining("maxAppendBytes");
+        assertThatThrownBy(() -> d.withRequestTimeout(Duration.ofSeconds(-1))).hasMessageContaining("requestTimeout");
+        assertThatThrownBy(() -> d.withRequestTimeout(null)).hasMessageContaining("requestTimeout");
+    }
+}
