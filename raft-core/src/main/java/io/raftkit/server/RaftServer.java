@@ -77,6 +77,9 @@ public final class RaftServer implements AutoCloseable {
 
     private enum State { NEW, RUNNING, CLOSED }
 
+    private static final int ENTRY_CACHE_ENTRIES = 1 << 15;
+    private static final long ENTRY_CACHE_BYTES = 32L << 20;
+
     private final String id;
     private final Map<String, InetSocketAddress> members;
     private final Transport transport;
@@ -143,7 +146,9 @@ public final class RaftServer implements AutoCloseable {
         }
         RaftNode.bootstrap(storage, ClusterConfig.of(members.keySet()));
         long alreadyApplied = stateMachine.lastAppliedIndex();
-        RaftNode node = new RaftNode(config.toRaftConfig(id), storage, alreadyApplied,
+        // recent entries stay in memory: the leader applies what it just wrote without a disk read
+        LogStorage cached = new CachingLogStorage(storage, ENTRY_CACHE_ENTRIES, ENTRY_CACHE_BYTES);
+        RaftNode node = new RaftNode(config.toRaftConfig(id), cached, alreadyApplied,
                 new Random(id.hashCode() * 31L + System.nanoTime()));
         List<String> followers = new ArrayList<>(members.keySet());
         followers.remove(id);
@@ -153,7 +158,7 @@ public final class RaftServer implements AutoCloseable {
         this.lastIndex = node.lastIndex();
         this.appliedIndex = Math.max(alreadyApplied, storage.firstIndex() - 1);
         this.applier = new Applier(this, stateMachine, metrics, config.requestTimeout().toNanos(), appliedIndex);
-        this.loop = new RaftLoop(this, node, storage, transport, applier, metrics, config);
+        this.loop = new RaftLoop(this, node, cached, transport, applier, metrics, config);
         state = State.RUNNING;
         applier.start(id);
         loop.start();
