@@ -4,7 +4,7 @@ import io.raftkit.spi.StateMachine;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.ArrayList;
 
 /**
  * A test state machine: records every command it applies (as a string), returns
@@ -13,8 +13,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class CountingStateMachine implements StateMachine {
 
-    final List<String> applied = new CopyOnWriteArrayList<>();
-    final List<Long> indexes = new CopyOnWriteArrayList<>();
+    private final List<String> applied = new ArrayList<>();
+    private final List<Long> indexes = new ArrayList<>();
     volatile long lastApplied;
     final boolean durable;
     volatile Runnable beforeApply = () -> { };
@@ -32,15 +32,31 @@ final class CountingStateMachine implements StateMachine {
     public byte[] apply(long index, byte[] command) {
         beforeApply.run();
         String c = new String(command, StandardCharsets.UTF_8);
-        applied.add(c);
-        indexes.add(index);
+        synchronized (this) {
+            applied.add(c);
+            indexes.add(index);
+        }
         lastApplied = index;
         return (index + ":" + c).getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
     public byte[] query(byte[] query) {
-        return ByteBuffer.allocate(8).putLong(applied.size()).array();
+        return ByteBuffer.allocate(8).putLong(size()).array();
+    }
+
+    synchronized int size() {
+        return applied.size();
+    }
+
+    /** A copy of the commands applied so far. */
+    synchronized List<String> applied() {
+        return List.copyOf(applied);
+    }
+
+    /** A copy of the indexes applied so far. */
+    synchronized List<Long> indexes() {
+        return List.copyOf(indexes);
     }
 
     @Override

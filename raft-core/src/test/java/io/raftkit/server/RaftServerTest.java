@@ -67,11 +67,11 @@ class RaftServerTest {
                 assertThat(s(futures.get(i).get(10, TimeUnit.SECONDS))).endsWith(":c" + i);
             }
             await().atMost(Duration.ofSeconds(10)).until(() ->
-                    c.machines.values().stream().allMatch(m -> m.applied.size() == 500));
-            List<String> expected = c.machine(leader.id()).applied;
+                    c.machines.values().stream().allMatch(m -> m.size() == 500));
+            List<String> expected = c.machine(leader.id()).applied();
             for (CountingStateMachine m : c.machines.values()) {
-                assertThat(m.applied).containsExactlyElementsOf(expected);
-                assertThat(m.indexes).containsExactlyElementsOf(c.machine(leader.id()).indexes);
+                assertThat(m.applied()).containsExactlyElementsOf(expected);
+                assertThat(m.indexes()).containsExactlyElementsOf(c.machine(leader.id()).indexes());
             }
         }
     }
@@ -109,8 +109,8 @@ class RaftServerTest {
             assertThat(fresh.id()).isNotEqualTo(old.id());
             assertThat(s(fresh.submit(b("after")).get(5, TimeUnit.SECONDS))).endsWith(":after");
             c.network.heal();
-            await().atMost(Duration.ofSeconds(10)).until(() -> c.machine(old.id()).applied.contains("after"));
-            assertThat(c.machine(old.id()).applied).doesNotContain("lost0");
+            await().atMost(Duration.ofSeconds(10)).until(() -> c.machine(old.id()).applied().contains("after"));
+            assertThat(c.machine(old.id()).applied()).doesNotContain("lost0");
         }
     }
 
@@ -171,15 +171,15 @@ class RaftServerTest {
             RaftServer again = c.restart("n1", durable);
             c.awaitLeader();
             assertThat(s(again.submit(b("y")).get(5, TimeUnit.SECONDS))).endsWith(":y");
-            assertThat(durable.applied).containsExactly("x0", "x1", "x2", "x3", "x4", "y");
-            assertThat(durable.indexes.get(5)).isGreaterThan(appliedBefore);
+            assertThat(durable.applied()).containsExactly("x0", "x1", "x2", "x3", "x4", "y");
+            assertThat(durable.indexes().get(5)).isGreaterThan(appliedBefore);
 
             // an in-memory state machine (lastAppliedIndex 0) gets everything again
             CountingStateMachine fresh = new CountingStateMachine();
             c.restart("n1", fresh);
             c.awaitLeader();
-            await().atMost(Duration.ofSeconds(5)).until(() -> fresh.applied.size() == 6);
-            assertThat(fresh.applied).containsExactly("x0", "x1", "x2", "x3", "x4", "y");
+            await().atMost(Duration.ofSeconds(5)).until(() -> fresh.size() == 6);
+            assertThat(fresh.applied()).containsExactly("x0", "x1", "x2", "x3", "x4", "y");
         }
     }
 
@@ -196,8 +196,8 @@ class RaftServerTest {
             CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
             CountingStateMachine sm = new CountingStateMachine();
             c.restart(lagger, sm);
-            await().atMost(Duration.ofSeconds(10)).until(() -> sm.applied.size() == 300);
-            assertThat(sm.applied).containsExactlyElementsOf(c.machine(leader.id()).applied);
+            await().atMost(Duration.ofSeconds(10)).until(() -> sm.size() == 300);
+            assertThat(sm.applied()).containsExactlyElementsOf(c.machine(leader.id()).applied());
         }
     }
 
