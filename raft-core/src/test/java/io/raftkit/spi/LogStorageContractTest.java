@@ -309,8 +309,8 @@ public abstract class LogStorageContractTest {
 
     @Test
     void compactionKeepsTheTailWhenTheSnapshotTermMatches() {
-        await(storage.append(new HardState(2, null, 6), entries(1, 4, 1)));
-        await(storage.append(null, entries(5, 10, 2)));
+        await(storage.append(null, entries(1, 4, 1)));
+        await(storage.append(new HardState(2, null, 6), entries(5, 10, 2)));
         SnapshotMeta snap = snapshot(6, 2);
         await(storage.compact(snap));
 
