@@ -1,0 +1,211 @@
+package io.raftkit.sim;
+
+import io.raftkit.core.RaftNode;
+import io.raftkit.core.Role;
+import io.raftkit.spi.Entry;
+import io.raftkit.spi.message.AppendResponse;
+import io.raftkit.spi.message.Message;
+import io.raftkit.spi.message.VoteRequest;
+import io.raftkit.spi.message.VoteResponse;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Raft's safety properties, checked incrementally as a simulation runs (each check costs time
+ * proportional to what just happened, so every step can be checked):
+ * <ul>
+ *   <li>election safety: at most one leader per term, over the whole history;</li>
+ *   <li>leader append-only: a leader never overwrites or removes its own entries;</li>
+ *   <li>log matching: entries with the same index and term hold the same command and follow
+ *       the same previous term (so, by induction, the logs before them are identical);</li>
+ *   <li>leader completeness: a new leader holds every entry committed before it;</li>
+ *   <li>state machine safety: no two nodes apply different entries at one index; each node
+ *       applies in order without gaps, and a durable state machine never goes back;</li>
+ *   <li>the commit index of a running node never decreases, and commit indexes agree;</li>
+ *   <li>durability ordering: no vote, vote request or append acknowledgement leaves a node
+ *       before the state it promises is durable on that node's disk.</li>
+ * </ul>
+ */
+final class SafetyChecker {
+
+    private record EntryKey(long index, long term) {
+    }
+
+    private record EntryFacts(int contentHash, long previousTerm) {
+    }
+
+    private final long seed;
+    private final long steps;
+    private long step;
+    private final Map<Long, String> leaderOfTerm = new HashMap<>();
+    private final Map<EntryKey, EntryFacts> seenEntries = new HashMap<>();
+    /** committedTerm[i] = term of the entry committed at index i, if committedKnown[i]. */
+    private long[] committedTerm = new long[1024];
+    private boolean[] committedKnown = new boolean[1024];
+    private int[] committedHash = new int[1024];
+    private long maxCommitted;
+    /** Hash of the entry applied at each index, by any node. */
+    private int[] appliedHash = new int[1024];
+    private boolean[] appliedKnown = new boolean[1024];
+
+    SafetyChecker(long seed, long steps) {
+        this.seed = seed;
+        this.steps = steps;
+    }
+
+    void setStep(long step) {
+        this.step = step;
+    }
+
+    private SafetyViolation fail(String message) {
+        return new SafetyViolation(seed, steps, step, message);
+    }
+
+    private static int hash(Entry e) {
+        return 31 * e.type().ordinal() + Arrays.hashCode(e.data());
+    }
+
+    /** After any event that touched {@code node}. */
+    void afterStep(SimNode node) {
+        RaftNode raft = node.raft;
+        if (raft.role() == Role.LEADER) {
+            String previous = leaderOfTerm.putIfAbsent(raft.term(), node.id);
+            if (previous != null && !previous.equals(node.id)) {
+                throw fail("election safety: two leaders in term " + raft.term() + ": " + previous + " and " + node.id);
+            }
+        }
+        long commit = raft.commitIndex();
+        if (commit < node.lastCommit) {
+            throw fail("commit index of " + node.id + " went back from " + node.lastCommit + " to " + commit);
+        }
+        for (long i = node.lastCommit + 1; i <= commit; i++) {
+            recordCommitted(node, i);
+        }
+        node.lastCommit = commit;
+    }
+
+    private void recordCommitted(SimNode node, long index) {
+        Entry e = node.raft.entryAt(index);
+        ensureCapacity(index);
+        int i = (int) index;
+        if (!committedKnown[i]) {
+            committedKnown[i] = true;
+            committedTerm[i] = e.term();
+            committedHash[i] = hash(e);
+        }
+        if (committedTerm[i] != e.term() || committedHash[i] != hash(e)) {
+            throw fail("state machine safety: " + node.id + " commits " + e + " at " + index
+                    + " but term " + committedTerm[i] + " was committed there");
+        }
+        maxCommitted = Math.max(maxCommitted, index);
+    }
+
+    private void ensureCapacity(long index) {
+        if (index >= committedTerm.length) {
+            int n = (int) Math.max(index + 1, committedTerm.length * 2L);
+            committedTerm = Arrays.copyOf(committedTerm, n);
+            committedHash = Arrays.copyOf(committedHash, n);
+            committedKnown = Arrays.copyOf(committedKnown, n);
+            appliedHash = Arrays.copyOf(appliedHash, n);
+            appliedKnown = Arrays.copyOf(appliedKnown, n);
+        }
+    }
+
+    /** A node became leader: it must hold every committed entry (leader completeness). */
+    void becameLeader(SimNode node) {
+        RaftNode raft = node.raft;
+        if (raft.lastIndex() < maxCommitted) {
+            throw fail("leader completeness: " + node.id + " leads term " + raft.term() + " with last index "
+                    + raft.lastIndex() + " but index " + maxCommitted + " was committed");
+        }
+        for (long i = 1; i <= maxCommitted; i++) {
+            if (committedKnown[(int) i]) {
+                if (raft.termAt(i) != committedTerm[(int) i]) {
+                    throw fail("leader completeness: " + node.id + " leads term " + raft.term() + " with term "
+                            + raft.termAt(i) + " at " + i + " where term " + committedTerm[(int) i] + " was committed");
+                }
+            }
+        }
+    }
+
+    /** A node hands entries to its disk. */
+    void writing(SimNode node, List<Entry> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        RaftNode raft = node.raft;
+        Entry first = entries.get(0);
+        if (raft.role() == Role.LEADER) {
+            if (node.leaderTerm == raft.term() && first.index() <= node.leaderLastWritten) {
+                throw fail("leader append-only: leader " + node.id + " of term " + raft.term() + " rewrites index "
+                        + first.index() + " after writing up to " + node.leaderLastWritten);
+            }
+            node.leaderTerm = raft.term();
+            node.leaderLastWritten = entries.get(entries.size() - 1).index();
+        }
+        long previousTerm = raft.termAt(first.index() - 1);
+        for (Entry e : entries) {
+            EntryFacts facts = new EntryFacts(hash(e), previousTerm);
+            EntryFacts known = seenEntries.putIfAbsent(new EntryKey(e.index(), e.term()), facts);
+            if (known != null && !known.equals(facts)) {
+                throw fail("log matching: " + node.id + " writes " + e + " after term " + previousTerm
+                        + " but another log has index " + e.index() + " term " + e.term() + " with other content"
+                        + " or after term " + known.previousTerm());
+            }
+            previousTerm = e.term();
+        }
+    }
+
+    /** A node applies (or skips, for no-ops) a committed entry. */
+    void applying(SimNode node, Entry e, boolean durableStateMachine, long stateMachineApplied) {
+        if (e.index() != node.lastApplied + 1) {
+            throw fail("apply order: " + node.id + " applies index " + e.index() + " after " + node.lastApplied);
+        }
+        if (durableStateMachine && e.type() == io.raftkit.spi.EntryType.COMMAND && e.index() <= stateMachineApplied) {
+            throw fail("applied index went back: " + node.id + " re-applies " + e.index()
+                    + " but its state machine had applied " + stateMachineApplied);
+        }
+        ensureCapacity(e.index());
+        int i = (int) e.index();
+        int h = hash(e);
+        if (appliedKnown[i] && appliedHash[i] != h) {
+            throw fail("state machine safety: " + node.id + " applies " + e + " but another node applied a different entry there");
+        }
+        appliedKnown[i] = true;
+        appliedHash[i] = h;
+        if (e.index() > node.lastCommit && e.index() > node.raft.commitIndex()) {
+            throw fail(node.id + " applies uncommitted index " + e.index());
+        }
+        node.lastApplied = e.index();
+    }
+
+    /** A message is about to leave {@code node}: whatever it promises must be durable already. */
+    void sending(SimNode node, Message m) {
+        var storage = node.storage;
+        if (m instanceof VoteResponse v && v.granted() && !v.preVote()) {
+            var hs = storage.durableHardState();
+            if (hs.term() != v.term() || !v.to().equals(hs.votedFor())) {
+                throw fail("durability: " + node.id + " grants its vote to " + v.to() + " in term " + v.term()
+                        + " but its disk holds term " + hs.term() + " vote " + hs.votedFor());
+            }
+        } else if (m instanceof VoteRequest v && !v.preVote()) {
+            var hs = storage.durableHardState();
+            if (hs.term() != v.term() || !node.id.equals(hs.votedFor())) {
+                throw fail("durability: " + node.id + " asks for votes in term " + v.term()
+                        + " before its disk holds term and self-vote (disk: term " + hs.term() + " vote " + hs.votedFor() + ")");
+            }
+        } else if (m instanceof AppendResponse a && a.success()) {
+            long durable = storage.durableLastIndex();
+            if (durable < a.index() || storage.durableTermAt(a.index()) != node.raft.termAt(a.index())) {
+                throw fail("durability: " + node.id + " acknowledges entries up to " + a.index()
+                        + " but its disk holds up to " + durable);
+            }
+        }
+    }
+
+    long maxCommitted() {
+        return maxCommitted;
+    }
+}

@@ -1,0 +1,35 @@
+package io.raftkit.sim;
+
+import io.raftkit.sim.lin.KvInput;
+
+/** A simulated client: one operation at a time, retrying at another node when told to. */
+final class SimClient {
+
+    /** One operation in flight: what the history recorder knows it as. */
+    static final class Op {
+        final SimClient client;
+        final long callTime;
+        final long opId;
+        final KvInput input;
+        boolean done;
+
+        Op(SimClient client, long callTime, long opId, KvInput input) {
+            this.client = client;
+            this.callTime = callTime;
+            this.opId = opId;
+            this.input = input;
+        }
+    }
+
+    final int id;
+    /** The node this client believes leads. */
+    String target;
+    Op current;
+    long opsStarted;
+    long opsAcknowledged;
+
+    SimClient(int id, String target) {
+        this.id = id;
+        this.target = target;
+    }
+}

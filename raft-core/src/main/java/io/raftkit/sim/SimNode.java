@@ -1,0 +1,75 @@
+package io.raftkit.sim;
+
+import io.raftkit.core.RaftConfig;
+import io.raftkit.core.RaftNode;
+import io.raftkit.core.ReadState;
+import io.raftkit.memory.InMemoryLogStorage;
+import io.raftkit.spi.Entry;
+import io.raftkit.spi.StateMachine;
+import io.raftkit.spi.message.Message;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/** One simulated node: the pure core, its in-memory disk, its state machine, and host bookkeeping. */
+final class SimNode {
+
+    /** A Ready's write (or none) and what waits for it to be durable. */
+    record PendingWrite(boolean hasWrite, List<Message> persistedMessages, Entry last) {
+    }
+
+    /** A proposal this node accepted as leader, waiting for apply. */
+    record PendingProposal(long term, SimClient.Op op) {
+    }
+
+    final String id;
+    final RaftConfig config;
+    int incarnation;
+    boolean up = true;
+    boolean paused;
+    double tickFactor = 1.0;
+    InMemoryLogStorage storage;
+    RaftNode raft;
+    StateMachine stateMachine;
+    final ArrayDeque<PendingWrite> pendingWrites = new ArrayDeque<>();
+    /** Time the last scheduled sync completes: syncs complete in order. */
+    long lastSyncAt;
+    /** Events that arrived while paused, replayed in order on resume. */
+    final List<Runnable> pausedInbox = new ArrayList<>();
+    final Map<Long, PendingProposal> proposals = new HashMap<>();
+    final Map<Long, SimClient.Op> reads = new HashMap<>();
+    final List<ReadState> waitingReads = new ArrayList<>();
+    /** Index of the last entry handed to the state machine (or skipped as a no-op) in this incarnation. */
+    long lastApplied;
+    long lastCommit;
+    /** For the leader append-only check: last index written while leader of {@link #leaderTerm}. */
+    long leaderTerm = -1;
+    long leaderLastWritten;
+
+    SimNode(String id, RaftConfig config) {
+        this.id = id;
+        this.config = config;
+    }
+
+    /** Starts a (new) incarnation on the current storage and state machine. */
+    void boot(SplittableRandom random) {
+        incarnation++;
+        up = true;
+        paused = false;
+        pausedInbox.clear();
+        pendingWrites.clear();
+        proposals.clear();
+        reads.clear();
+        waitingReads.clear();
+        lastSyncAt = 0;
+        long applied = stateMachine.lastAppliedIndex();
+        raft = new RaftNode(config, storage, applied, new java.util.Random(random.nextLong()));
+        lastApplied = applied;
+        lastCommit = raft.commitIndex();
+        leaderTerm = -1;
+        leaderLastWritten = 0;
+    }
+}

@@ -1,0 +1,89 @@
+package io.raftkit.sim;
+
+import java.util.SplittableRandom;
+
+/**
+ * Everything that shapes one simulated run. {@link #fromSeed} expands a single seed into a set
+ * of options (swarm testing: each seed turns each fault family on or off and picks its rates),
+ * so the seed alone replays the run exactly.
+ *
+ * @param seed                the seed everything derives from
+ * @param nodes               cluster size (3 or 5)
+ * @param steps               events to process in the fault phase
+ * @param clients             concurrent clients
+ * @param keys                keys the clients use
+ * @param readFraction        share of client operations that are reads (through ReadIndex)
+ * @param lossRate            probability a message is lost
+ * @param duplicateRate       probability a message is delivered twice
+ * @param minDelayMicros      least network delay
+ * @param maxDelayMicros      greatest network delay (jitter between the two reorders messages)
+ * @param partitions          partitions of random shapes (split, one-way, bridge) come and go
+ * @param crashes             nodes crash, losing everything not synced, and restart
+ * @param tornWrites          a crash may leave a prefix of the unsynced write on disk
+ * @param pauses              nodes pause (as in a long GC) and resume with a burst of events
+ * @param clockSkew           nodes tick at different rates (0.5x to 1.5x)
+ * @param minSyncMicros       least fsync latency
+ * @param maxSyncMicros       greatest fsync latency
+ * @param durableStateMachine the state machine keeps its state across crashes (reports its applied index)
+ * @param preVote             nodes run PreVote
+ * @param checkQuorum         leaders run CheckQuorum
+ */
+public record SimOptions(long seed, int nodes, int steps, int clients, int keys, double readFraction,
+                         double lossRate, double duplicateRate, int minDelayMicros, int maxDelayMicros,
+                         boolean partitions, boolean crashes, boolean tornWrites, boolean pauses,
+                         boolean clockSkew, int minSyncMicros, int maxSyncMicros,
+                         boolean durableStateMachine, boolean preVote, boolean checkQuorum) {
+
+    /** Microseconds of virtual time per nominal tick. */
+    public static final int TICK_MICROS = 1_000;
+    /** Election timeout in ticks. */
+    public static final int ELECTION_TICKS = 10;
+    /** Heartbeat interval in ticks. */
+    public static final int HEARTBEAT_TICKS = 2;
+
+    /** Expands a seed into options, every fault family chosen by the seed. */
+    public static SimOptions fromSeed(long seed, int steps) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int nodes = r.nextBoolean() ? 3 : 5;
+        int clients = 2 + r.nextInt(4);
+        int keys = 1 + r.nextInt(5);
+        double readFraction = r.nextInt(5) / 10.0;
+        double loss = r.nextBoolean() ? 0 : pick(r, 0.01, 0.05, 0.1, 0.2);
+        double dup = r.nextBoolean() ? 0 : pick(r, 0.01, 0.05, 0.1);
+        int minDelay = 50 + r.nextInt(200);
+        int maxDelay = minDelay + (r.nextBoolean() ? 300 : 3_000 + r.nextInt(5_000));
+        boolean partitions = r.nextBoolean();
+        boolean crashes = r.nextBoolean();
+        boolean torn = crashes && r.nextBoolean();
+        boolean pauses = r.nextInt(3) == 0;
+        boolean skew = r.nextInt(3) == 0;
+        int minSync = 50 + r.nextInt(200);
+        int maxSync = minSync + (r.nextBoolean() ? 200 : 2_000);
+        boolean durableSm = r.nextBoolean();
+        boolean preVote = r.nextInt(4) != 0;
+        boolean checkQuorum = r.nextInt(4) != 0;
+        return new SimOptions(seed, nodes, steps, clients, keys, readFraction, loss, dup, minDelay, maxDelay,
+                partitions, crashes, torn, pauses, skew, minSync, maxSync, durableSm, preVote, checkQuorum);
+    }
+
+    /** A calm network: no faults at all, small delays. Scenarios add their own faults. */
+    public static SimOptions reliable(long seed, int nodes) {
+        return new SimOptions(seed, nodes, 0, 3, 3, 0.2, 0, 0, 100, 500, false, false, false, false, false,
+                100, 300, false, true, true);
+    }
+
+    /** An unreliable network: loss, duplication and long delays, but no scheduled faults. */
+    public static SimOptions unreliable(long seed, int nodes) {
+        return new SimOptions(seed, nodes, 0, 3, 3, 0.2, 0.1, 0.05, 100, 5_000, false, false, false, false, false,
+                100, 1_000, false, true, true);
+    }
+
+    private static double pick(SplittableRandom r, double... values) {
+        return values[r.nextInt(values.length)];
+    }
+
+    /** Election timeout in virtual microseconds at the nominal tick rate. */
+    public static long electionTimeoutMicros() {
+        return (long) ELECTION_TICKS * TICK_MICROS;
+    }
+}

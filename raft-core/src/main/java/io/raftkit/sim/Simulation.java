@@ -1,0 +1,838 @@
+package io.raftkit.sim;
+
+import io.raftkit.core.RaftConfig;
+import io.raftkit.core.ReadState;
+import io.raftkit.core.Ready;
+import io.raftkit.core.Role;
+import io.raftkit.memory.InMemoryLogStorage;
+import io.raftkit.sim.lin.CheckResult;
+import io.raftkit.sim.lin.HistoryRecorder;
+import io.raftkit.sim.lin.KvInput;
+import io.raftkit.sim.lin.KvModel;
+import io.raftkit.sim.lin.KvOutput;
+import io.raftkit.sim.lin.LinearizabilityChecker;
+import io.raftkit.sim.lin.Outcome;
+import io.raftkit.spi.ClusterConfig;
+import io.raftkit.spi.Entry;
+import io.raftkit.spi.EntryType;
+import io.raftkit.spi.NotLeaderException;
+import io.raftkit.spi.StateMachine;
+import io.raftkit.spi.message.Message;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+
+/**
+ * A deterministic simulation of a whole Raft cluster: N {@link io.raftkit.core.RaftNode}s with
+ * in-memory disks that model fsync, a network that loses, duplicates, delays and reorders
+ * messages and can be partitioned in any shape, crashes with torn writes, paused nodes, skewed
+ * clocks, and clients that write and read through ReadIndex. Virtual time; all randomness from
+ * one seed, so a seed replays the same run event for event.
+ *
+ * <p>Safety is checked after every step (see {@link SafetyChecker}); the client history is
+ * checked for linearizability at the end; and after the last fault the cluster must elect a
+ * leader within 10 election timeouts and commit pending work within 20.
+ *
+ * <pre>{@code
+ * SimulationResult r = Simulation.of(SimOptions.fromSeed(42, 10_000)).run();
+ * }</pre>
+ * To run your own {@link StateMachine} through it, see {@link #withStateMachine}.
+ */
+public final class Simulation {
+
+    private final SimOptions options;
+    private final SplittableRandom random;
+    private final PriorityQueue<Event> events = new PriorityQueue<>();
+    private final Map<String, SimNode> nodes = new LinkedHashMap<>();
+    private final List<String> ids = new ArrayList<>();
+    private final SafetyChecker checker;
+    private final HistoryRecorder<KvInput, KvOutput> history = new HistoryRecorder<>();
+    private final List<SimClient> clients = new ArrayList<>();
+    private final Set<Long> acknowledgedPuts = new HashSet<>();
+    private final List<String> notable = new ArrayList<>();
+    private final Map<Long, Integer> resultHashes = new HashMap<>();
+    private Supplier<StateMachine> stateMachineFactory = KvStateMachine::new;
+    private CommandSource commandSource;
+    private PrintStream trace;
+    private long now;
+    private long sequence;
+    private long steps;
+    private long nextOpId = 1;
+    private boolean[][] cut;
+    private double lossRate;
+    private double duplicateRate;
+    private boolean faultsOn = true;
+    private boolean workloadOn = true;
+    private long elections;
+    private final long clientTimeout = 3 * SimOptions.electionTimeoutMicros();
+
+    /** Produces the commands of a custom workload (see {@link #withStateMachine}). */
+    @FunctionalInterface
+    public interface CommandSource {
+        /** The next command for client {@code client}; {@code opId} is unique in the run. */
+        byte[] next(SplittableRandom random, int client, long opId);
+    }
+
+    private Simulation(SimOptions options) {
+        this.options = options;
+        this.random = new SplittableRandom(options.seed());
+        this.checker = new SafetyChecker(options.seed(), options.steps());
+        this.lossRate = options.lossRate();
+        this.duplicateRate = options.duplicateRate();
+    }
+
+    /** A simulation of the given options with the built-in key-value workload. */
+    public static Simulation of(SimOptions options) {
+        return new Simulation(options);
+    }
+
+    /**
+     * Runs your own state machine instead of the built-in key-value store. Clients propose the
+     * commands {@code commands} produces; the simulator checks every safety property of the log,
+     * that every replica's {@code apply} returns the same result at the same index
+     * (determinism), and that replicas converge. Linearizability is checked only for the
+     * built-in workload. A state machine that reports {@link StateMachine#lastAppliedIndex()}
+     * is kept across crashes (as if durable); one that reports 0 is created anew on restart.
+     */
+    public Simulation withStateMachine(Supplier<StateMachine> factory, CommandSource commands) {
+        this.stateMachineFactory = factory;
+        this.commandSource = commands;
+        return this;
+    }
+
+    /** Prints every step to {@code out}. */
+    public Simulation trace(PrintStream out) {
+        this.trace = out;
+        return this;
+    }
+
+    // --- running ----------------------------------------------------------------------------
+
+    /**
+     * Runs the fault phase for {@code options.steps()} events, then heals every fault and checks
+     * liveness, convergence and linearizability.
+     *
+     * @throws SafetyViolation if any property fails
+     */
+    public SimulationResult run() {
+        start();
+        while (steps < options.steps() && !events.isEmpty()) {
+            step();
+        }
+        return finish();
+    }
+
+    /** Sets the cluster up and schedules ticks, clients and faults. Called by {@link #run()}. */
+    public void start() {
+        cut = new boolean[options.nodes()][options.nodes()];
+        for (int i = 1; i <= options.nodes(); i++) {
+            ids.add("n" + i);
+        }
+        ClusterConfig membership = ClusterConfig.of(ids);
+        for (String id : ids) {
+            RaftConfig cfg = new RaftConfig(id, SimOptions.ELECTION_TICKS, SimOptions.HEARTBEAT_TICKS, 16 * 1024,
+                    64, 0, 1 << 20, options.preVote(), options.checkQuorum());
+            SimNode node = new SimNode(id, cfg);
+            node.storage = InMemoryLogStorage.manualSync();
+            node.storage.append(null, List.of(Entry.config(1, 0, membership)));
+            node.storage.sync();
+            node.stateMachine = stateMachineFactory.get();
+            if (options.clockSkew()) {
+                node.tickFactor = 0.5 + random.nextDouble();
+            }
+            node.boot(random);
+            nodes.put(id, node);
+            scheduleTick(node, random.nextInt(SimOptions.TICK_MICROS));
+        }
+        note("options " + options);
+        for (int c = 0; c < options.clients(); c++) {
+            SimClient client = new SimClient(c, ids.get(random.nextInt(ids.size())));
+            clients.add(client);
+            at(random.nextInt(5 * SimOptions.TICK_MICROS), null, () -> startOp(client), () -> "client " + client.id + " starts");
+        }
+        if (options.partitions() || options.crashes() || options.pauses()) {
+            scheduleChaos();
+        }
+    }
+
+    /** Processes one event. */
+    public void step() {
+        Event e = events.poll();
+        now = e.time;
+        steps++;
+        checker.setStep(steps);
+        if (trace != null) {
+            trace.printf("%10.3fms #%d %s%n", now / 1000.0, steps, e.describe.get());
+        }
+        e.action.run();
+        if (e.node != null) {
+            SimNode node = nodes.get(e.node);
+            if (node.up) {
+                checker.afterStep(node);
+            }
+        }
+    }
+
+    /** Runs events until {@code micros} of virtual time have passed. */
+    public void runFor(long micros) {
+        long until = now + micros;
+        while (!events.isEmpty() && events.peek().time <= until) {
+            step();
+        }
+        now = Math.max(now, until);
+    }
+
+    /** Heals every fault, checks liveness, convergence and the history. Called by {@link #run()}. */
+    public SimulationResult finish() {
+        healAll();
+        long electionTimeout = SimOptions.electionTimeoutMicros();
+        long healedAt = now;
+        if (!runUntil(() -> leader() != null, 10 * electionTimeout)) {
+            throw violation("liveness: no leader within 10 election timeouts after the last fault (healed at "
+                    + healedAt / 1000.0 + "ms)");
+        }
+        // every client must complete an operation started after the heal
+        long[] ackedBefore = clients.stream().mapToLong(c -> c.opsAcknowledged).toArray();
+        if (!runUntil(() -> {
+            for (int i = 0; i < clients.size(); i++) {
+                if (clients.get(i).opsAcknowledged <= ackedBefore[i] + 1) {
+                    return false;
+                }
+            }
+            return true;
+        }, 20 * electionTimeout)) {
+            throw violation("liveness: proposals did not commit within 20 election timeouts after a leader was elected");
+        }
+        workloadOn = false;
+        if (!runUntil(this::converged, 20 * electionTimeout)) {
+            throw violation("liveness: replicas did not converge within 20 election timeouts: " + describeNodes());
+        }
+        checkReplicasAgree();
+        CheckResult<KvInput, KvOutput> lin = null;
+        if (commandSource == null) {
+            lin = LinearizabilityChecker.check(KvModel.INSTANCE, history.history(), 50_000_000L);
+            if (lin.outcome() != Outcome.LINEARIZABLE) {
+                throw violation("linearizability: " + lin.outcome() + ": " + lin.explanation());
+            }
+        }
+        long acked = clients.stream().mapToLong(c -> c.opsAcknowledged).sum();
+        return new SimulationResult(options, steps, now, elections, checker.maxCommitted(), acked,
+                history.size(), List.copyOf(notable));
+    }
+
+    private boolean runUntil(Supplier<Boolean> condition, long maxMicros) {
+        long deadline = now + maxMicros;
+        while (!condition.get()) {
+            if (events.isEmpty() || events.peek().time > deadline) {
+                return false;
+            }
+            step();
+        }
+        return true;
+    }
+
+    private boolean converged() {
+        String leader = leader();
+        if (leader == null) {
+            return false;
+        }
+        long commit = nodes.get(leader).raft.commitIndex();
+        for (SimNode n : nodes.values()) {
+            if (!n.up || n.lastApplied < commit || n.raft.commitIndex() != commit) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void checkReplicasAgree() {
+        Set<Long> acked = acknowledgedPuts;
+        Map<String, String> reference = null;
+        for (SimNode n : nodes.values()) {
+            if (n.stateMachine instanceof KvStateMachine kv) {
+                for (long op : acked) {
+                    if (!kv.applied(op)) {
+                        throw violation("acknowledged put " + op + " was never applied on " + n.id);
+                    }
+                }
+                if (reference == null) {
+                    reference = kv.snapshot();
+                } else if (!reference.equals(kv.snapshot())) {
+                    throw violation("replicas diverged: " + n.id + " has " + kv.snapshot() + " but n1 has " + reference);
+                }
+            }
+        }
+    }
+
+    // --- the cluster --------------------------------------------------------------------------
+
+    private void scheduleTick(SimNode node, long delay) {
+        int incarnation = node.incarnation;
+        at(now + delay, node.id, () -> {
+            if (!node.up || node.incarnation != incarnation) {
+                return;
+            }
+            if (!node.paused) {
+                node.raft.tick();
+                process(node);
+            }
+            scheduleTick(node, Math.round(SimOptions.TICK_MICROS * node.tickFactor));
+        }, () -> "tick " + node.id);
+    }
+
+    /** Lets {@code node} handle every Ready it has. */
+    private void process(SimNode node) {
+        while (node.up && node.raft.hasReady()) {
+            handleReady(node);
+        }
+    }
+
+    private void handleReady(SimNode node) {
+        Ready rd = node.raft.ready();
+        if (rd.softState() != null && rd.softState().role() == Role.LEADER) {
+            elections++;
+            checker.becameLeader(node);
+            note("%.3fms %s became leader of term %d", now / 1000.0, node.id, node.raft.term());
+        }
+        for (Message m : rd.messages()) {
+            send(node, m);
+        }
+        boolean releaseNow = false;
+        if (rd.needsWrite()) {
+            checker.writing(node, rd.entries());
+            node.storage.append(rd.hardState(), rd.entries());
+            node.pendingWrites.add(new SimNode.PendingWrite(true, rd.persistedMessages(), rd.lastEntry()));
+            scheduleSync(node);
+        } else if (!rd.persistedMessages().isEmpty()) {
+            if (node.pendingWrites.isEmpty()) {
+                releaseNow = true;
+            } else {
+                node.pendingWrites.add(new SimNode.PendingWrite(false, rd.persistedMessages(), null));
+            }
+        }
+        for (Entry e : rd.committedEntries()) {
+            apply(node, e);
+        }
+        node.waitingReads.addAll(rd.readStates());
+        node.raft.advance(rd);
+        if (releaseNow) {
+            afterPersist(node, rd.persistedMessages(), null);
+        }
+        serveReads(node);
+    }
+
+    private void apply(SimNode node, Entry e) {
+        long smApplied = node.stateMachine.lastAppliedIndex();
+        checker.applying(node, e, options.durableStateMachine() || commandSource != null, smApplied);
+        SimNode.PendingProposal proposal = node.proposals.remove(e.index());
+        if (e.type() != EntryType.COMMAND) {
+            if (proposal != null) {
+                reply(proposal.op(), null, null, true);
+            }
+            return;
+        }
+        byte[] result = node.stateMachine.apply(e.index(), e.data());
+        int resultHash = Arrays.hashCode(result);
+        Integer known = resultHashes.putIfAbsent(e.index(), resultHash);
+        if (known != null && known != resultHash) {
+            throw violation("determinism: " + node.id + "'s state machine returned a different result at index "
+                    + e.index() + " than another replica's");
+        }
+        if (node.stateMachine instanceof KvStateMachine kv && kv.duplicateOp() >= 0) {
+            throw violation("exactly-once: " + node.id + " applied operation " + kv.duplicateOp() + " twice");
+        }
+        if (proposal != null) {
+            if (proposal.term() == e.term()) {
+                reply(proposal.op(), KvOutput.done(), null, false);
+            } else {
+                reply(proposal.op(), null, null, true); // another leader's entry took its place
+            }
+        }
+    }
+
+    private void serveReads(SimNode node) {
+        if (node.waitingReads.isEmpty()) {
+            return;
+        }
+        var it = node.waitingReads.iterator();
+        while (it.hasNext()) {
+            ReadState rs = it.next();
+            if (node.lastApplied >= rs.index()) {
+                it.remove();
+                SimClient.Op op = node.reads.remove(rs.requestId());
+                if (op != null) {
+                    KvInput.Get get = (KvInput.Get) op.input;
+                    String value = KvStateMachine.decodeValue(node.stateMachine.query(KvStateMachine.get(get.key())));
+                    reply(op, value == null ? KvOutput.absent() : KvOutput.value(value), null, false);
+                }
+            }
+        }
+    }
+
+    private void scheduleSync(SimNode node) {
+        long latency = options.minSyncMicros() + random.nextInt(options.maxSyncMicros() - options.minSyncMicros() + 1);
+        long at = Math.max(now + latency, node.lastSyncAt);
+        node.lastSyncAt = at;
+        int incarnation = node.incarnation;
+        at(at, node.id, () -> whenRunning(node, incarnation, () -> completeSync(node)), () -> "sync " + node.id);
+    }
+
+    private void completeSync(SimNode node) {
+        node.storage.syncOne();
+        SimNode.PendingWrite w = node.pendingWrites.poll();
+        afterPersist(node, w.persistedMessages(), w.last());
+        while (!node.pendingWrites.isEmpty() && !node.pendingWrites.peek().hasWrite()) {
+            afterPersist(node, node.pendingWrites.poll().persistedMessages(), null);
+        }
+        process(node);
+    }
+
+    private void afterPersist(SimNode node, List<Message> messages, Entry last) {
+        if (last != null) {
+            node.raft.persisted(last.index(), last.term());
+        }
+        for (Message m : messages) {
+            if (m.to().equals(node.id)) {
+                node.raft.step(m);
+            } else {
+                send(node, m);
+            }
+        }
+    }
+
+    /** Runs {@code action} if the node's incarnation is still running; defers it while paused. */
+    private void whenRunning(SimNode node, int incarnation, Runnable action) {
+        if (!node.up || node.incarnation != incarnation) {
+            return;
+        }
+        if (node.paused) {
+            node.pausedInbox.add(action);
+            return;
+        }
+        action.run();
+    }
+
+    private void send(SimNode from, Message m) {
+        checker.sending(from, m);
+        int a = ids.indexOf(m.from());
+        int b = ids.indexOf(m.to());
+        if (b < 0 || cut[a][b] || random.nextDouble() < lossRate) {
+            if (trace != null) {
+                trace.printf("%10s   drop %s%n", "", m);
+            }
+            return;
+        }
+        deliverLater(m);
+        if (random.nextDouble() < duplicateRate) {
+            deliverLater(m);
+        }
+    }
+
+    private void deliverLater(Message m) {
+        long delay = options.minDelayMicros() + random.nextInt(options.maxDelayMicros() - options.minDelayMicros() + 1);
+        SimNode to = nodes.get(m.to());
+        at(now + delay, to.id, () -> {
+            if (!to.up) {
+                return;
+            }
+            int incarnation = to.incarnation;
+            whenRunning(to, incarnation, () -> {
+                to.raft.step(m);
+                process(to);
+            });
+        }, () -> "deliver " + m);
+    }
+
+    // --- clients -------------------------------------------------------------------------------
+
+    private void startOp(SimClient client) {
+        if (!workloadOn) {
+            return;
+        }
+        long opId = nextOpId++;
+        KvInput input;
+        if (commandSource == null && random.nextDouble() < options.readFraction()) {
+            input = KvInput.get(key());
+        } else {
+            input = KvInput.put(key(), "c" + client.id + "." + opId);
+        }
+        SimClient.Op op = new SimClient.Op(client, now, opId, input);
+        client.current = op;
+        client.opsStarted++;
+        attempt(op);
+        at(now + clientTimeout, null, () -> {
+            if (!op.done) {
+                reply(op, null, null, true);
+            }
+        }, () -> "client " + client.id + " times out op " + opId);
+    }
+
+    private String key() {
+        return "k" + random.nextInt(options.keys());
+    }
+
+    private void attempt(SimClient.Op op) {
+        SimNode node = nodes.get(op.client.target);
+        long delay = options.minDelayMicros() + random.nextInt(options.maxDelayMicros() - options.minDelayMicros() + 1);
+        at(now + delay, node.id, () -> {
+            if (op.done || !node.up) {
+                return; // the client times out
+            }
+            whenRunning(node, node.incarnation, () -> receive(node, op));
+        }, () -> "client " + op.client.id + " op " + op.opId + " " + op.input + " at " + node.id);
+    }
+
+    private void receive(SimNode node, SimClient.Op op) {
+        try {
+            if (op.input instanceof KvInput.Get) {
+                node.raft.readIndex(op.opId);
+                node.reads.put(op.opId, op);
+            } else {
+                KvInput.Put put = (KvInput.Put) op.input;
+                byte[] command = commandSource != null
+                        ? commandSource.next(random, op.client.id, op.opId)
+                        : KvStateMachine.put(put.key(), put.value(), op.opId);
+                long index = node.raft.propose(command);
+                node.proposals.put(index, new SimNode.PendingProposal(node.raft.term(), op));
+            }
+            process(node);
+        } catch (NotLeaderException e) {
+            reply(op, null, e.leaderId() == null ? "" : e.leaderId(), false);
+        }
+    }
+
+    /**
+     * Answers a client after a network delay.
+     *
+     * @param output   the result, or null
+     * @param redirect the leader to retry at ("" for unknown), or null
+     * @param unknown  the outcome is unknown
+     */
+    private void reply(SimClient.Op op, KvOutput output, String redirect, boolean unknown) {
+        long delay = options.minDelayMicros() + random.nextInt(options.maxDelayMicros() - options.minDelayMicros() + 1);
+        at(now + delay, null, () -> {
+            if (op.done) {
+                return;
+            }
+            SimClient client = op.client;
+            if (redirect != null) {
+                // the node did nothing with it: retry the same operation elsewhere
+                client.target = redirect.isEmpty() || !nodes.containsKey(redirect)
+                        ? ids.get(random.nextInt(ids.size())) : redirect;
+                at(now + SimOptions.TICK_MICROS, null, () -> {
+                    if (!op.done) {
+                        attempt(op);
+                    }
+                }, () -> "client " + client.id + " retries op " + op.opId);
+                return;
+            }
+            op.done = true;
+            long id = history.invoke(client.id, op.input, op.callTime);
+            if (unknown) {
+                history.unknown(id);
+                client.target = ids.get(random.nextInt(ids.size()));
+            } else {
+                history.ok(id, output, now);
+                client.opsAcknowledged++;
+                if (op.input instanceof KvInput.Put) {
+                    acknowledgedPuts.add(op.opId);
+                }
+            }
+            at(now + random.nextInt(SimOptions.TICK_MICROS), null, () -> startOp(client), () -> "client " + client.id + " next op");
+        }, () -> "reply to client " + op.client.id + " op " + op.opId
+                + (unknown ? " unknown" : redirect != null ? " redirect " + redirect : " " + output));
+    }
+
+    // --- faults --------------------------------------------------------------------------------
+
+    private void scheduleChaos() {
+        long delay = 3 * SimOptions.TICK_MICROS + random.nextInt(30 * SimOptions.TICK_MICROS);
+        at(now + delay, null, () -> {
+            if (!faultsOn) {
+                return;
+            }
+            chaos();
+            scheduleChaos();
+        }, () -> "chaos");
+    }
+
+    private void chaos() {
+        List<Runnable> actions = new ArrayList<>();
+        if (options.partitions()) {
+            actions.add(this::partitionOrHeal);
+        }
+        if (options.crashes()) {
+            actions.add(this::crashSomeone);
+        }
+        if (options.pauses()) {
+            actions.add(this::pauseSomeone);
+        }
+        actions.get(random.nextInt(actions.size())).run();
+    }
+
+    private void partitionOrHeal() {
+        boolean partitioned = false;
+        for (boolean[] row : cut) {
+            for (boolean c : row) {
+                partitioned |= c;
+            }
+        }
+        if (partitioned && random.nextBoolean()) {
+            healNetwork();
+            note("%.3fms network healed", now / 1000.0);
+            return;
+        }
+        healNetwork();
+        int n = ids.size();
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            order.add(i);
+        }
+        shuffle(order);
+        int split = 1 + random.nextInt(n - 1);
+        Set<Integer> a = new HashSet<>(order.subList(0, split));
+        int shape = random.nextInt(3);
+        Integer bridge = shape == 2 && n >= 3 ? order.get(n - 1) : null;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                boolean crosses = a.contains(i) != a.contains(j);
+                if (!crosses || (bridge != null && (i == bridge || j == bridge))) {
+                    continue;
+                }
+                if (shape == 1) {
+                    cut[i][j] = a.contains(i); // one-way: A cannot reach B, B still reaches A
+                } else {
+                    cut[i][j] = true;
+                }
+            }
+        }
+        note("%.3fms partition (%s): %s | rest%s", now / 1000.0, shape == 0 ? "split" : shape == 1 ? "one-way" : "bridge",
+                names(a), bridge != null ? ", bridge " + ids.get(bridge) : "");
+    }
+
+    private void shuffle(List<Integer> list) {
+        for (int i = list.size() - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            Integer t = list.get(i);
+            list.set(i, list.get(j));
+            list.set(j, t);
+        }
+    }
+
+    private List<String> names(Collection<Integer> indexes) {
+        return indexes.stream().sorted().map(ids::get).toList();
+    }
+
+    private void crashSomeone() {
+        SimNode node = nodes.get(ids.get(random.nextInt(ids.size())));
+        if (!node.up) {
+            return;
+        }
+        crash(node.id);
+        long downFor = 2 * SimOptions.TICK_MICROS + random.nextInt(40 * SimOptions.TICK_MICROS);
+        at(now + downFor, null, () -> {
+            if (!node.up) {
+                restart(node.id);
+            }
+        }, () -> "restart " + node.id);
+    }
+
+    private void pauseSomeone() {
+        SimNode node = nodes.get(ids.get(random.nextInt(ids.size())));
+        if (!node.up || node.paused) {
+            return;
+        }
+        node.paused = true;
+        int incarnation = node.incarnation;
+        note("%.3fms %s paused", now / 1000.0, node.id);
+        long pauseFor = 2 * SimOptions.TICK_MICROS + random.nextInt(40 * SimOptions.TICK_MICROS);
+        at(now + pauseFor, node.id, () -> {
+            if (node.incarnation == incarnation) {
+                resume(node);
+            }
+        }, () -> "resume " + node.id);
+    }
+
+    private void resume(SimNode node) {
+        if (!node.paused) {
+            return;
+        }
+        node.paused = false;
+        List<Runnable> inbox = new ArrayList<>(node.pausedInbox);
+        node.pausedInbox.clear();
+        for (Runnable r : inbox) {
+            if (node.up) {
+                r.run();
+            }
+        }
+    }
+
+    /** Crashes a node: it loses every write not yet synced (and, if enabled, may keep a torn one). */
+    public void crash(String id) {
+        SimNode node = nodes.get(id);
+        if (!node.up) {
+            return;
+        }
+        node.up = false;
+        node.storage = node.storage.crash(options.tornWrites() ? new java.util.Random(random.nextLong()) : null);
+        boolean keep = commandSource == null ? options.durableStateMachine() : node.stateMachine.lastAppliedIndex() > 0;
+        if (!keep) {
+            node.stateMachine = stateMachineFactory.get();
+        }
+        note("%.3fms %s crashed", now / 1000.0, id);
+    }
+
+    /** Restarts a crashed node from its disk. */
+    public void restart(String id) {
+        SimNode node = nodes.get(id);
+        if (node.up) {
+            return;
+        }
+        node.boot(random);
+        note("%.3fms %s restarted (log to %d, commit %d, applied %d)", now / 1000.0, id, node.raft.lastIndex(),
+                node.raft.commitIndex(), node.lastApplied);
+        scheduleTick(node, random.nextInt(SimOptions.TICK_MICROS));
+    }
+
+    /** Cuts {@code id} off from every other node, both ways. */
+    public void isolate(String id) {
+        int i = ids.indexOf(id);
+        for (int j = 0; j < ids.size(); j++) {
+            if (j != i) {
+                cut[i][j] = true;
+                cut[j][i] = true;
+            }
+        }
+    }
+
+    /** Splits the cluster: nodes in {@code side} talk only to each other, the rest likewise. */
+    public void partition(Set<String> side) {
+        healNetwork();
+        for (int i = 0; i < ids.size(); i++) {
+            for (int j = 0; j < ids.size(); j++) {
+                if (side.contains(ids.get(i)) != side.contains(ids.get(j))) {
+                    cut[i][j] = true;
+                }
+            }
+        }
+    }
+
+    /** Reconnects every link. */
+    public void healNetwork() {
+        for (boolean[] row : cut) {
+            Arrays.fill(row, false);
+        }
+    }
+
+    /** Sets the network's loss and duplication rates (for scenarios). */
+    public void setNetwork(double loss, double duplicate) {
+        this.lossRate = loss;
+        this.duplicateRate = duplicate;
+    }
+
+    private void healAll() {
+        faultsOn = false;
+        healNetwork();
+        lossRate = 0;
+        duplicateRate = 0;
+        for (SimNode n : nodes.values()) {
+            n.tickFactor = 1.0;
+            if (!n.up) {
+                restart(n.id);
+            } else if (n.paused) {
+                resume(n);
+            }
+        }
+        note("%.3fms all faults healed", now / 1000.0);
+    }
+
+    // --- observers for scenarios ----------------------------------------------------------------
+
+    /** The running leader of the highest term, or null. */
+    public String leader() {
+        String best = null;
+        long bestTerm = -1;
+        for (SimNode n : nodes.values()) {
+            if (n.up && !n.paused && n.raft.role() == Role.LEADER && n.raft.term() > bestTerm) {
+                best = n.id;
+                bestTerm = n.raft.term();
+            }
+        }
+        return best;
+    }
+
+    /** Every node's id. */
+    public List<String> nodeIds() {
+        return List.copyOf(ids);
+    }
+
+    /** The commit index a node knows. */
+    public long commitIndex(String id) {
+        return nodes.get(id).raft.commitIndex();
+    }
+
+    /** A node's current term. */
+    public long term(String id) {
+        return nodes.get(id).raft.term();
+    }
+
+    /** Operations clients have seen acknowledged so far. */
+    public long acknowledged() {
+        return clients.stream().mapToLong(c -> c.opsAcknowledged).sum();
+    }
+
+    /** Leaders elected so far. */
+    public long elections() {
+        return elections;
+    }
+
+    /** The current virtual time in microseconds. */
+    public long now() {
+        return now;
+    }
+
+    private String describeNodes() {
+        StringBuilder sb = new StringBuilder();
+        for (SimNode n : nodes.values()) {
+            sb.append(n.raft).append(n.up ? "" : " DOWN").append(" applied=").append(n.lastApplied).append("; ");
+        }
+        return sb.toString();
+    }
+
+    private SafetyViolation violation(String message) {
+        return new SafetyViolation(options.seed(), options.steps(), steps, message + "\n  options: " + options);
+    }
+
+    private void note(String format, Object... args) {
+        String line = args.length == 0 ? format : String.format(format, args);
+        notable.add(line);
+        if (trace != null) {
+            trace.println("           * " + line);
+        }
+    }
+
+    // --- events --------------------------------------------------------------------------------
+
+    private void at(long time, String node, Runnable action, Supplier<String> describe) {
+        events.add(new Event(time, sequence++, node, action, describe));
+    }
+
+    private record Event(long time, long seq, String node, Runnable action, Supplier<String> describe)
+            implements Comparable<Event> {
+        @Override
+        public int compareTo(Event o) {
+            int c = Long.compare(time, o.time);
+            return c != 0 ? c : Long.compare(seq, o.seq);
+        }
+    }
+}

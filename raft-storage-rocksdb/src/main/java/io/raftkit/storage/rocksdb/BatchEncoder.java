@@ -1,0 +1,53 @@
+package io.raftkit.storage.rocksdb;
+
+import io.raftkit.spi.Entry;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+
+/**
+ * Turns accepted writes into RocksDB operations. Several writes may share one batch: RocksDB gives
+ * every operation in a batch its own sequence number, so a later put wins over an earlier delete
+ * of the same key, exactly as if the writes had been applied one by one.
+ */
+final class BatchEncoder {
+
+    /**
+     * Ranges up to this many keys are deleted key by key: range tombstones cost every later read
+     * and compaction of the range a little, point tombstones are cheap in small numbers.
+     */
+    private static final long POINT_DELETE_LIMIT = 32;
+
+    private BatchEncoder() {
+    }
+
+    /** Adds {@code write}'s operations to {@code batch} and returns how many entries it writes. */
+    static int add(WriteBatch batch, Write write) throws RocksDBException {
+        if (write instanceof Write.Append a) {
+            for (Entry e : a.entries()) {
+                batch.put(KeyLayout.entryKey(e.index()), ValueCodec.encodeEntry(e));
+            }
+            deleteEntries(batch, a.staleFrom(), a.staleTo());
+            if (a.hardState() != null) {
+                batch.put(KeyLayout.HARD_STATE, ValueCodec.encodeHardState(a.hardState()));
+            }
+            return a.entries().size();
+        }
+        if (write instanceof Write.Truncate t) {
+            deleteEntries(batch, t.fromIndex(), t.toIndex());
+        } else if (write instanceof Write.Compact c) {
+            batch.put(KeyLayout.SNAPSHOT, ValueCodec.encodeSnapshot(c.snapshot()));
+            deleteEntries(batch, c.firstIndex(), c.deleteTo());
+        }
+        return 0;
+    }
+
+    private static void deleteEntries(WriteBatch batch, long from, long to) throws RocksDBException {
+        if (to - from > POINT_DELETE_LIMIT) {
+            batch.deleteRange(KeyLayout.entryKey(from), KeyLayout.entryKey(to));
+            return;
+        }
+        for (long i = from; i < to; i++) {
+            batch.delete(KeyLayout.entryKey(i));
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package io.raftkit.storage.rocksdb;
+
+import io.raftkit.spi.HardState;
+import io.raftkit.spi.LogStorageException;
+import io.raftkit.spi.SnapshotMeta;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
+import org.rocksdb.Status;
+
+/**
+ * Start-up checks: rebuilds the {@link LogState} from disk and refuses to start on anything
+ * that could mean lost or damaged acknowledged data.
+ *
+ * <p>What is tolerated, and why it is safe: a torn final WAL record is dropped by RocksDB (see
+ * {@link RocksDbHandle}); that batch's sync never returned, so nothing in it was acknowledged.
+ * A value that fails its checksum is different: batches are atomic, so it was written whole by
+ * a batch that may well have been synced and acknowledged, and dropping it (even at the tail,
+ * even above the commit index) could lose an entry this node's vote helped commit. So every
+ * checksum failure, missing entry, or hard state that the log contradicts stops the node here,
+ * with the index and the directory in the message.
+ */
+final class LogRecovery {
+
+    static final byte[] FORMAT_MARKER = "raftkit-log-v1".getBytes(StandardCharsets.US_ASCII);
+
+    private final RocksDbHandle handle;
+    private final Path dir;
+
+    private LogRecovery(RocksDbHandle handle) {
+        this.handle = handle;
+        this.dir = handle.dir;
+    }
+
+    static LogState recover(RocksDbHandle handle) {
+        return new LogRecovery(handle).recover();
+    }
+
+    private LogState recover() {
+        try {
+            if (!checkFormat()) {
+                return new LogState(SnapshotMeta.EMPTY, HardState.EMPTY);
+            }
+            HardState hardState = readHardState();
+            SnapshotMeta snapshot = readSnapshot();
+            LogState state = new LogState(snapshot, hardState);
+            scanEntries(state);
+            if (hardState.commit() > state.lastIndex()) {
+                throw new CorruptLogException(dir, state.lastIndex() + 1, "refusing to start: the hard state's commit "
+                        + "index " + hardState.commit() + " is beyond the last entry " + state.lastIndex()
+                        + " in log storage directory " + dir + "; committed entries " + (state.lastIndex() + 1)
+                        + ".." + hardState.commit() + " are missing");
+            }
+            return state;
+        } catch (RocksDBException e) {
+            if (e.getStatus() != null && e.getStatus().getCode() == Status.Code.Corruption) {
+                throw new CorruptLogException(dir, CorruptLogException.NO_INDEX, "refusing to start: RocksDB found "
+                        + "corruption reading log storage directory " + dir + ": " + e.getMessage(), e);
+            }
+            throw new LogStorageException("cannot read log storage directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Returns false for a new, empty directory (after marking it), true for an existing log. */
+    private boolean checkFormat() throws RocksDBException {
+        byte[] marker = handle.db.get(KeyLayout.FORMAT);
+        if (marker != null) {
+            if (!Arrays.equals(marker, FORMAT_MARKER)) {
+                throw new LogStorageException("refusing to start: log storage directory " + dir + " has format '"
+                        + new String(marker, StandardCharsets.US_ASCII) + "', this version reads '"
+                        + new String(FORMAT_MARKER, StandardCharsets.US_ASCII) + "'");
+            }
+            return true;
+        }
+        try (RocksIterator it = handle.db.newIterator()) {
+            it.seekToFirst();
+            if (it.isValid()) {
+                throw new LogStorageException("refusing to start: " + dir + " holds a RocksDB database that is not a "
+                        + "raftkit log (it has no format marker)");
+            }
+            it.status();
+        }
+        handle.db.put(handle.writeOptions, KeyLayout.FORMAT, FORMAT_MARKER);
+        return false;
+    }
+
+    private HardState readHardState() throws RocksDBException {
+        byte[] value = handle.db.get(KeyLayout.HARD_STATE);
+        if (value == null) {
+            return HardState.EMPTY;
+        }
+        try {
+            return ValueCodec.decodeHardState(value);
+        } catch (ValueCodec.CorruptValueException e) {
+            throw new CorruptLogException(dir, CorruptLogException.NO_INDEX, "refusing to start: the hard state "
+                    + "(term, vote, commit) in log storage directory " + dir + " is corrupt: " + e.getMessage());
+        }
+    }
+
+    private SnapshotMeta readSnapshot() throws RocksDBException {
+        byte[] value = handle.db.get(KeyLayout.SNAPSHOT);
+        if (value == null) {
+            return SnapshotMeta.EMPTY;
+        }
+        try {
+            return ValueCodec.decodeSnapshot(value);
+        } catch (ValueCodec.CorruptValueException e) {
+            throw new CorruptLogException(dir, CorruptLogException.NO_INDEX, "refusing to start: the snapshot "
+                    + "metadata in log storage directory " + dir + " is corrupt: " + e.getMessage());
+        }
+    }
+
+    /** Reads every entry once: checksums, contiguity from the snapshot index, and the term runs. */
+    private void scanEntries(LogState state) throws RocksDBException {
+        long expected = state.firstIndex();
+        try (Slice lower = new Slice(KeyLayout.entryKey(0));
+             Slice upper = new Slice(KeyLayout.ENTRIES_END);
+             ReadOptions options = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper)
+                     .setFillCache(false).setReadaheadSize(2 * 1024 * 1024);
+             RocksIterator it = handle.db.newIterator(options)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                byte[] key = it.key();
+                if (!KeyLayout.isEntryKey(key)) {
+                    throw new CorruptLogException(dir, CorruptLogException.NO_INDEX, "refusing to start: log storage "
+                            + "directory " + dir + " holds an unknown key of " + key.length + " bytes among the entries");
+                }
+                long index = KeyLayout.indexOf(key);
+                if (index < expected && expected == state.firstIndex()) {
+                    throw new CorruptLogException(dir, index, "refusing to start: entry " + index + " in log storage "
+                            + "directory " + dir + " should have been removed by the snapshot at index "
+                            + state.snapshot().index() + "; the log and its snapshot metadata disagree");
+                }
+                if (index != expected) {
+                    throw new CorruptLogException(dir, expected, "refusing to start: entry " + expected + " is missing "
+                            + "from log storage directory " + dir + " (entries " + state.firstIndex() + ".."
+                            + (expected - 1) + " are present, the next stored entry is " + index + ")");
+                }
+                try {
+                    state.recoverEntry(index, ValueCodec.decodeTerm(index, it.value()));
+                } catch (ValueCodec.CorruptValueException e) {
+                    throw new CorruptLogException(dir, index, "refusing to start: entry " + index + " in log storage "
+                            + "directory " + dir + " is corrupt: " + e.getMessage() + ". It was written whole by a "
+                            + "batch that may have been acknowledged, so it is not dropped; restore this node from "
+                            + "a replica");
+                }
+                expected++;
+            }
+            it.status();
+        }
+    }
+}
