@@ -325,7 +325,7 @@ public abstract class TransportContractTest {
     }
 
     /** One message of every kind, with edge values (empty and large fields, extreme numbers). */
-    protected static List<Message> sampleMessages(String from, String to) {
+    public static List<Message> sampleMessages(String from, String to) {
         byte[] command = new byte[300];
         new Random(7).nextBytes(command);
         ClusterConfig joint = new ClusterConfig(Set.of("n1", "n2", "n4"), Set.of("n1", "n2", "n3"));
