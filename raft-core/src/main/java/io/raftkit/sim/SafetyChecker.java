@@ -186,6 +186,21 @@ final class SafetyChecker {
         node.lastApplied = e.index();
     }
 
+    /** What each acknowledgement waiting for a sync promises: the term of the entry it acknowledges. */
+    private final Map<Message, Long> promisedTerms = new java.util.IdentityHashMap<>();
+
+    /**
+     * A Ready holds messages that leave once its write is durable: note what each acknowledgement
+     * promises now, because the log may change again before it leaves.
+     */
+    void queued(SimNode node, List<Message> persistedMessages) {
+        for (Message m : persistedMessages) {
+            if (m instanceof AppendResponse a && a.success()) {
+                promisedTerms.put(m, node.raft.termAt(a.index()));
+            }
+        }
+    }
+
     /** A message is about to leave {@code node}: whatever it promises must be durable already. */
     void sending(SimNode node, Message m) {
         var storage = node.storage;
@@ -202,10 +217,12 @@ final class SafetyChecker {
                         + " before its disk holds term and self-vote (disk: term " + hs.term() + " vote " + hs.votedFor() + ")");
             }
         } else if (m instanceof AppendResponse a && a.success()) {
+            Long promised = promisedTerms.remove(m);
+            long term = promised != null ? promised : node.raft.termAt(a.index());
             long durable = storage.durableLastIndex();
-            if (durable < a.index() || storage.durableTermAt(a.index()) != node.raft.termAt(a.index())) {
-                throw fail("durability: " + node.id + " acknowledges entries up to " + a.index()
-                        + " but its disk holds up to " + durable);
+            if (durable < a.index() || storage.durableTermAt(a.index()) != term) {
+                throw fail("durability: " + node.id + " acknowledges entries up to " + a.index() + " (term " + term
+                        + " there) but its disk holds up to " + durable + " (term " + storage.durableTermAt(a.index()) + " there)");
             }
         }
     }

@@ -334,6 +334,7 @@ public final class Simulation {
             send(node, m);
         }
         boolean releaseNow = false;
+        checker.queued(node, rd.persistedMessages());
         if (rd.needsWrite()) {
             checker.writing(node, rd.entries());
             node.storage.append(rd.hardState(), rd.entries());
@@ -804,6 +805,11 @@ public final class Simulation {
     /** Every node's id. */
     public List<String> nodeIds() {
         return List.copyOf(ids);
+    }
+
+    /** Whether a node is running (not crashed). */
+    public boolean isUp(String id) {
+        return nodes.get(id).up;
     }
 
     /** The commit index a node knows. */
