@@ -74,6 +74,10 @@ public final class Simulation {
     private boolean[][] cut;
     private double lossRate;
     private double duplicateRate;
+    private int minDelay;
+    private int maxDelay;
+    private int minSync;
+    private int maxSync;
     private boolean faultsOn = true;
     private boolean workloadOn = true;
     private long elections;
@@ -92,6 +96,10 @@ public final class Simulation {
         this.checker = new SafetyChecker(options.seed(), options.steps());
         this.lossRate = options.lossRate();
         this.duplicateRate = options.duplicateRate();
+        this.minDelay = options.minDelayMicros();
+        this.maxDelay = options.maxDelayMicros();
+        this.minSync = options.minSyncMicros();
+        this.maxSync = options.maxSyncMicros();
     }
 
     /** A simulation of the given options with the built-in key-value workload. */
@@ -408,7 +416,7 @@ public final class Simulation {
     }
 
     private void scheduleSync(SimNode node) {
-        long latency = options.minSyncMicros() + random.nextInt(options.maxSyncMicros() - options.minSyncMicros() + 1);
+        long latency = minSync + random.nextInt(maxSync - minSync + 1);
         long at = Math.max(now + latency, node.lastSyncAt);
         node.lastSyncAt = at;
         int incarnation = node.incarnation;
@@ -467,7 +475,7 @@ public final class Simulation {
     }
 
     private void deliverLater(Message m) {
-        long delay = options.minDelayMicros() + random.nextInt(options.maxDelayMicros() - options.minDelayMicros() + 1);
+        long delay = networkDelay();
         SimNode to = nodes.get(m.to());
         at(now + delay, to.id, () -> {
             if (!to.up) {
@@ -506,13 +514,17 @@ public final class Simulation {
         }, () -> "client " + client.id + " times out op " + opId);
     }
 
+    private long networkDelay() {
+        return minDelay + random.nextInt(maxDelay - minDelay + 1);
+    }
+
     private String key() {
         return "k" + random.nextInt(options.keys());
     }
 
     private void attempt(SimClient.Op op) {
         SimNode node = nodes.get(op.client.target);
-        long delay = options.minDelayMicros() + random.nextInt(options.maxDelayMicros() - options.minDelayMicros() + 1);
+        long delay = networkDelay();
         at(now + delay, node.id, () -> {
             if (op.done || !node.up) {
                 return; // the client times out
@@ -550,7 +562,7 @@ public final class Simulation {
      * @param unknown  the outcome is unknown
      */
     private void reply(SimClient.Op op, KvOutput output, String redirect, boolean unknown) {
-        long delay = options.minDelayMicros() + random.nextInt(options.maxDelayMicros() - options.minDelayMicros() + 1);
+        long delay = networkDelay();
         at(now + delay, null, () -> {
             if (op.done) {
                 return;
@@ -776,6 +788,12 @@ public final class Simulation {
         healNetwork();
         lossRate = 0;
         duplicateRate = 0;
+        // Raft's timing requirement (broadcast time well below the election timeout) must hold
+        // again once faults end: long delays and slow disks count among the faults
+        maxDelay = Math.min(maxDelay, SimOptions.TICK_MICROS);
+        minDelay = Math.min(minDelay, maxDelay);
+        maxSync = Math.min(maxSync, SimOptions.TICK_MICROS);
+        minSync = Math.min(minSync, maxSync);
         for (SimNode n : nodes.values()) {
             n.tickFactor = 1.0;
             if (!n.up) {
