@@ -57,24 +57,10 @@ public final class SimMain {
         sim.start();
         System.out.println("A simulated 3-node raftkit cluster (virtual time, 1 tick = 1 ms, election timeout 10-20 ticks),");
         System.out.println("with 3 clients writing and reading keys through it.");
-        while (sim.leader() == null) {
-            sim.runFor(1_000);
-        }
-        String leader = sim.leader();
-        System.out.printf("%8.1f ms  %s is elected leader of term %d%n", sim.now() / 1000.0, leader, sim.term(leader));
-        sim.runFor(20 * et);
-        System.out.printf("%8.1f ms  commit index %d, %d client operations acknowledged%n",
-                sim.now() / 1000.0, sim.commitIndex(leader), sim.acknowledged());
+        String leader = electAndServe(sim, 20 * et);
         sim.crash(leader);
         System.out.printf("%8.1f ms  %s crashes (losing whatever it had not synced)%n", sim.now() / 1000.0, leader);
-        while (sim.leader() == null) {
-            sim.runFor(1_000);
-        }
-        String next = sim.leader();
-        System.out.printf("%8.1f ms  %s is elected leader of term %d%n", sim.now() / 1000.0, next, sim.term(next));
-        sim.runFor(20 * et);
-        System.out.printf("%8.1f ms  commit index %d, %d client operations acknowledged%n",
-                sim.now() / 1000.0, sim.commitIndex(next), sim.acknowledged());
+        electAndServe(sim, 20 * et);
         sim.restart(leader);
         System.out.printf("%8.1f ms  %s restarts from its disk and catches up as a follower%n", sim.now() / 1000.0, leader);
         sim.runFor(10 * et);
@@ -83,5 +69,18 @@ public final class SimMain {
                         + "history checked: linearizable%n",
                 r.virtualMicros() / 1000.0, r.committed(), r.elections(), r.operations());
         System.out.println("Every Raft safety property was checked after each of the " + r.steps() + " steps.");
+    }
+
+    /** Runs until a leader is elected, reports it, then lets clients work for {@code micros}. */
+    private static String electAndServe(Simulation sim, long micros) {
+        while (sim.leader() == null) {
+            sim.runFor(1_000);
+        }
+        String leader = sim.leader();
+        System.out.printf("%8.1f ms  %s is elected leader of term %d%n", sim.now() / 1000.0, leader, sim.term(leader));
+        sim.runFor(micros);
+        System.out.printf("%8.1f ms  commit index %d, %d client operations acknowledged%n",
+                sim.now() / 1000.0, sim.commitIndex(leader), sim.acknowledged());
+        return leader;
     }
 }
