@@ -588,6 +588,11 @@ public final class RaftNode {
         }
         pr.setRecentActive(true);
         pr.heartbeatAcknowledged();
+        if (pr.state() == Progress.State.REPLICATE && pr.inflights().full()) {
+            // the appends in the window may all be lost (the follower restarted): free one slot
+            // so the next append reaches it, is rejected for the gap, and we fall back to probing
+            pr.inflights().freeFirst();
+        }
         if (pr.match() < raftLog.lastIndex()) {
             // an empty append makes a follower that lost appends reject, so we back up and resend
             sendAppend(m.from(), true);

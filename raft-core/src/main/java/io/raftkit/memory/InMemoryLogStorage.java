@@ -70,6 +70,12 @@ public final class InMemoryLogStorage implements LogStorage {
                         "entry " + first + " is inside the snapshot ending at " + visible.snapshot.index());
             }
         }
+        long newLast = entries.isEmpty() ? visible.lastIndex() : entries.get(entries.size() - 1).index();
+        long newCommit = hardState != null ? hardState.commit() : visible.hardState.commit();
+        if (newCommit > newLast) {
+            // a log that ends before its own commit index could never be restarted from
+            throw new IllegalArgumentException("commit index " + newCommit + " would be beyond the last index " + newLast);
+        }
         return submit(new Write.Append(hardState, List.copyOf(entries)));
     }
 
@@ -78,6 +84,10 @@ public final class InMemoryLogStorage implements LogStorage {
         if (fromIndex <= visible.snapshot.index()) {
             throw new IllegalArgumentException(
                     "cannot truncate from " + fromIndex + ", inside the snapshot ending at " + visible.snapshot.index());
+        }
+        if (fromIndex <= visible.hardState.commit()) {
+            throw new IllegalArgumentException(
+                    "cannot truncate from " + fromIndex + ", at or below the commit index " + visible.hardState.commit());
         }
         return submit(new Write.Truncate(fromIndex));
     }

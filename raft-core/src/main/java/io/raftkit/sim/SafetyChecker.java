@@ -44,6 +44,8 @@ final class SafetyChecker {
     /** committedTerm[i] = term of the entry committed at index i, if committedKnown[i]. */
     private long[] committedTerm = new long[1024];
     private boolean[] committedKnown = new boolean[1024];
+    /** The term of the node that first saw index i committed: the leader that committed it. */
+    private long[] committedInTerm = new long[1024];
     private int[] committedHash = new int[1024];
     private long maxCommitted;
     /** Hash of the entry applied at each index, by any node. */
@@ -92,6 +94,7 @@ final class SafetyChecker {
         int i = (int) index;
         if (!committedKnown[i]) {
             committedKnown[i] = true;
+            committedInTerm[i] = node.raft.term();
             committedTerm[i] = e.term();
             committedHash[i] = hash(e);
         }
@@ -108,24 +111,26 @@ final class SafetyChecker {
             committedTerm = Arrays.copyOf(committedTerm, n);
             committedHash = Arrays.copyOf(committedHash, n);
             committedKnown = Arrays.copyOf(committedKnown, n);
+            committedInTerm = Arrays.copyOf(committedInTerm, n);
             appliedHash = Arrays.copyOf(appliedHash, n);
             appliedKnown = Arrays.copyOf(appliedKnown, n);
         }
     }
 
-    /** A node became leader: it must hold every committed entry (leader completeness). */
+    /**
+     * A node became leader of term L: it must hold every entry committed in a term before L
+     * (leader completeness, Raft §5.4). A leader of an older term can still win its election
+     * late, through delayed votes, after a newer leader committed more; that is allowed.
+     */
     void becameLeader(SimNode node) {
         RaftNode raft = node.raft;
-        if (raft.lastIndex() < maxCommitted) {
-            throw fail("leader completeness: " + node.id + " leads term " + raft.term() + " with last index "
-                    + raft.lastIndex() + " but index " + maxCommitted + " was committed");
-        }
+        long term = raft.term();
         for (long i = 1; i <= maxCommitted; i++) {
-            if (committedKnown[(int) i]) {
-                if (raft.termAt(i) != committedTerm[(int) i]) {
-                    throw fail("leader completeness: " + node.id + " leads term " + raft.term() + " with term "
-                            + raft.termAt(i) + " at " + i + " where term " + committedTerm[(int) i] + " was committed");
-                }
+            int k = (int) i;
+            if (committedKnown[k] && committedInTerm[k] < term && raft.termAt(i) != committedTerm[k]) {
+                throw fail("leader completeness: " + node.id + " leads term " + term + " with "
+                        + (i > raft.lastIndex() ? "last index " + raft.lastIndex() : "term " + raft.termAt(i) + " at " + i)
+                        + " but index " + i + " (term " + committedTerm[k] + ") was committed in term " + committedInTerm[k]);
             }
         }
     }
@@ -181,6 +186,21 @@ final class SafetyChecker {
         node.lastApplied = e.index();
     }
 
+    /** What each acknowledgement waiting for a sync promises: the term of the entry it acknowledges. */
+    private final Map<Message, Long> promisedTerms = new java.util.IdentityHashMap<>();
+
+    /**
+     * A Ready holds messages that leave once its write is durable: note what each acknowledgement
+     * promises now, because the log may change again before it leaves.
+     */
+    void queued(SimNode node, List<Message> persistedMessages) {
+        for (Message m : persistedMessages) {
+            if (m instanceof AppendResponse a && a.success()) {
+                promisedTerms.put(m, node.raft.termAt(a.index()));
+            }
+        }
+    }
+
     /** A message is about to leave {@code node}: whatever it promises must be durable already. */
     void sending(SimNode node, Message m) {
         var storage = node.storage;
@@ -197,10 +217,12 @@ final class SafetyChecker {
                         + " before its disk holds term and self-vote (disk: term " + hs.term() + " vote " + hs.votedFor() + ")");
             }
         } else if (m instanceof AppendResponse a && a.success()) {
+            Long promised = promisedTerms.remove(m);
+            long term = promised != null ? promised : node.raft.termAt(a.index());
             long durable = storage.durableLastIndex();
-            if (durable < a.index() || storage.durableTermAt(a.index()) != node.raft.termAt(a.index())) {
-                throw fail("durability: " + node.id + " acknowledges entries up to " + a.index()
-                        + " but its disk holds up to " + durable);
+            if (durable < a.index() || storage.durableTermAt(a.index()) != term) {
+                throw fail("durability: " + node.id + " acknowledges entries up to " + a.index() + " (term " + term
+                        + " there) but its disk holds up to " + durable + " (term " + storage.durableTermAt(a.index()) + " there)");
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.raftkit.sim;
 
 import io.raftkit.sim.lin.KvInput;
+import io.raftkit.sim.lin.KvOutput;
 
 /** A simulated client: one operation at a time, retrying at another node when told to. */
 final class SimClient {
@@ -12,6 +13,13 @@ final class SimClient {
         final long opId;
         final KvInput input;
         boolean done;
+        /** The client saw the result: {@link #output} at {@link #returnTime}. */
+        boolean acknowledged;
+        KvOutput output;
+        long returnTime;
+        /** Where a node put this write in its log, if any node accepted it (index 0 if none). */
+        long proposedIndex;
+        long proposedTerm;
 
         Op(SimClient client, long callTime, long opId, KvInput input) {
             this.client = client;

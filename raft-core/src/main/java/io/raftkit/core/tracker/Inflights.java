@@ -46,6 +46,13 @@ public final class Inflights {
         }
     }
 
+    /** Frees the oldest append in flight, if any. */
+    public void freeFirst() {
+        if (count > 0) {
+            freeLE(lastIndexes[start]);
+        }
+    }
+
     /** Whether no further append may be sent until some are acknowledged. */
     public boolean full() {
         return count >= maxCount || (maxBytes > 0 && bytes >= maxBytes);

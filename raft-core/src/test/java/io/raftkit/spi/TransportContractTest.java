@@ -1,0 +1,390 @@
+package io.raftkit.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import io.raftkit.spi.message.AppendRequest;
+import io.raftkit.spi.message.AppendResponse;
+import io.raftkit.spi.message.Heartbeat;
+import io.raftkit.spi.message.HeartbeatResponse;
+import io.raftkit.spi.message.Message;
+import io.raftkit.spi.message.SnapshotChunk;
+import io.raftkit.spi.message.SnapshotResponse;
+import io.raftkit.spi.message.TimeoutNow;
+import io.raftkit.spi.message.VoteRequest;
+import io.raftkit.spi.message.VoteResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour every {@link Transport} must show, run against each implementation by a subclass
+ * that supplies a {@link TransportFixture}:
+ *
+ * <pre>{@code
+ * class MyTransportContractTest extends TransportContractTest {
+ *     protected TransportFixture newFixture(List<String> nodeIds) { ... }
+ *     protected int largePayloadBytes() { return MAX_FRAME - 1024; }
+ * }
+ * }</pre>
+ *
+ * <p>The suite checks delivery of every message kind unaltered, big messages near the
+ * implementation's limit, bursts of small messages delivered at most once, sends that never
+ * block or throw (peer down, unknown peer, after close), reconnection after a peer restarts or
+ * comes up late, and that closing leaves no thread behind. It asserts no ordering and tolerates
+ * loss only where the peer is down: on a healthy link a burst within the implementation's
+ * buffering must arrive whole.
+ *
+ * <p>Transport threads must be named starting with {@code raftkit-} so the thread check can
+ * find them.
+ */
+public abstract class TransportContractTest {
+
+    /** Makes the transports of one test's nodes. One fixture per test. */
+    protected interface TransportFixture extends AutoCloseable {
+
+        /**
+         * A new, not yet started transport for {@code nodeId}. Called again for the same node once
+         * its previous transport is closed, it stands for a restart: the new transport must be
+         * reachable where the old one was.
+         */
+        Transport newTransport(String nodeId);
+
+        /** Releases what the fixture holds beyond the transports, which the suite closes itself. */
+        @Override
+        default void close() {
+        }
+    }
+
+    /** Node ids of the cluster every test runs with. */
+    protected static final List<String> NODE_IDS = List.of("n1", "n2", "n3");
+
+    private static final String THREAD_PREFIX = "raftkit-";
+
+    private TransportFixture fixture;
+    private final List<Transport> opened = new ArrayList<>();
+
+    /** A fixture for a cluster of the given nodes. */
+    protected abstract TransportFixture newFixture(List<String> nodeIds);
+
+    /**
+     * Size of an entry payload that fills one message close to the implementation's maximum
+     * message size (within a few hundred bytes of it).
+     */
+    protected abstract int largePayloadBytes();
+
+    /**
+     * How many small messages one burst sends without pause; they must all arrive. Must not
+     * exceed what the implementation buffers for one peer.
+     */
+    protected int burstSize() {
+        return 5_000;
+    }
+
+    /** Bound on every wait. */
+    protected Duration timeout() {
+        return Duration.ofSeconds(15);
+    }
+
+    @BeforeEach
+    void createFixture() {
+        fixture = newFixture(NODE_IDS);
+    }
+
+    @AfterEach
+    void closeEverything() {
+        opened.forEach(Transport::close);
+        fixture.close();
+    }
+
+    @Test
+    void everyMessageKindArrivesUnaltered() {
+        Node n1 = startNode("n1");
+        Node n2 = startNode("n2");
+        List<Message> sent = sampleMessages("n1", "n2");
+        assertThat(sent.stream().map(Message::kind).collect(Collectors.toSet()))
+                .as("samples cover every kind").isEqualTo(EnumSet.allOf(Message.Kind.class));
+
+        sent.forEach(n1.transport()::send);
+
+        waitUntil(() -> n2.inbox().size() >= sent.size());
+        assertThat(n2.inbox().messages()).containsExactlyInAnyOrderElementsOf(sent);
+        assertThat(n1.inbox().messages()).isEmpty();
+    }
+
+    @Test
+    void eachMessageReachesOnlyTheNodeItIsAddressedTo() {
+        Node n1 = startNode("n1");
+        Node n2 = startNode("n2");
+        Node n3 = startNode("n3");
+        Message toN2 = new Heartbeat("n1", "n2", 3, 20, 0);
+        Message toN3 = new Heartbeat("n1", "n3", 3, 30, 0);
+        Message fromN2 = new HeartbeatResponse("n2", "n1", 3, 0);
+        Message fromN3 = new HeartbeatResponse("n3", "n1", 3, 0);
+
+        n1.transport().send(toN2);
+        n1.transport().send(toN3);
+        n2.transport().send(fromN2);
+        n3.transport().send(fromN3);
+
+        waitUntil(() -> n1.inbox().size() == 2 && n2.inbox().size() == 1 && n3.inbox().size() == 1);
+        assertThat(n1.inbox().messages()).containsExactlyInAnyOrder(fromN2, fromN3);
+        assertThat(n2.inbox().messages()).containsExactly(toN2);
+        assertThat(n3.inbox().messages()).containsExactly(toN3);
+    }
+
+    @Test
+    void largeMessageNearTheLimitArrives() {
+        Node n1 = startNode("n1");
+        Node n2 = startNode("n2");
+        byte[] payload = new byte[largePayloadBytes()];
+        new Random(42).nextBytes(payload);
+        Message big = new AppendRequest("n1", "n2", 7, 99, 6,
+                List.of(Entry.command(100, 7, payload)), 98);
+        Message small = new Heartbeat("n1", "n2", 7, 98, 1);
+
+        n1.transport().send(big);
+        n1.transport().send(small);
+
+        waitUntil(() -> n2.inbox().size() == 2);
+        assertThat(n2.inbox().messages()).containsExactlyInAnyOrder(big, small);
+    }
+
+    @Test
+    void burstOfSmallMessagesArrivesWholeAndExactlyOnce() {
+        Node n1 = startNode("n1");
+        Node n2 = startNode("n2");
+        int count = burstSize();
+
+        for (int i = 0; i < count; i++) {
+            n1.transport().send(new Heartbeat("n1", "n2", 1, i, i));
+        }
+
+        waitUntil(() -> n2.inbox().size() >= count);
+        List<Long> commits = n2.inbox().messages().stream()
+                .map(m -> ((Heartbeat) m).commit()).collect(Collectors.toList());
+        assertThat(commits).hasSize(count).doesNotHaveDuplicates();
+        assertThat(Set.copyOf(commits))
+                .isEqualTo(LongStream.range(0, count).boxed().collect(Collectors.toSet()));
+    }
+
+    @Test
+    void messagesFlowBothWaysAtOnce() {
+        Node n1 = startNode("n1");
+        Node n2 = startNode("n2");
+        int count = 1_000;
+
+        for (int i = 0; i < count; i++) {
+            n1.transport().send(new AppendResponse("n1", "n2", 2, true, i, 0, 0));
+            n2.transport().send(new AppendResponse("n2", "n1", 2, true, i, 0, 0));
+        }
+
+        waitUntil(() -> n1.inbox().size() == count && n2.inbox().size() == count);
+        assertThat(n1.inbox().messages()).allMatch(m -> m.from().equals("n2") && m.to().equals("n1"));
+        assertThat(n2.inbox().messages()).allMatch(m -> m.from().equals("n1") && m.to().equals("n2"));
+    }
+
+    @Test
+    void sendToUnknownNodeIsDroppedQuietly() {
+        Node n1 = startNode("n1");
+        Node n2 = startNode("n2");
+
+        assertThatCode(() -> n1.transport().send(new TimeoutNow("n1", "stranger", 4)))
+                .doesNotThrowAnyException();
+
+        Message marker = new TimeoutNow("n1", "n2", 4);
+        n1.transport().send(marker);
+        waitUntil(() -> n2.inbox().size() == 1);
+        assertThat(n2.inbox().messages()).containsExactly(marker);
+    }
+
+    @Test
+    void messageClaimingAnotherSenderIsNotDelivered() {
+        Node n1 = startNode("n1");
+        Node n2 = startNode("n2");
+        Message forged = new Heartbeat("n3", "n2", 9, 9, 0);
+        Message genuine = new Heartbeat("n1", "n2", 9, 9, 0);
+
+        n1.transport().send(forged);
+        n1.transport().send(genuine);
+
+        // Either the sender drops the forged message or the receiver refuses it; it may take the
+        // connection down with it, so the genuine one is resent until it arrives.
+        waitUntilResending(n1, genuine, n2);
+        assertThat(n2.inbox().messages()).doesNotContain(forged);
+    }
+
+    @Test
+    void sendNeverBlocksWhileThePeerIsDownAndReachesItOnceItComesUp() {
+        Node n1 = startNode("n1");
+
+        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
+            for (int i = 0; i < 20_000; i++) {
+                n1.transport().send(new Heartbeat("n1", "n2", 1, i, 0));
+            }
+        }, "sending to a node that is down must not block");
+
+        Node n2 = startNode("n2");
+        Message marker = new VoteRequest("n1", "n2", 2, 10, 1, false, false);
+        waitUntilResending(n1, marker, n2);
+    }
+
+    @Test
+    void peerRestartIsReconnectedInBothDirections() {
+        Node n1 = startNode("n1");
+        Node n2 = startNode("n2");
+        waitUntilResending(n1, new Heartbeat("n1", "n2", 1, 1, 0), n2);
+
+        n2.transport().close();
+        int deliveredBeforeClose = n2.inbox().size();
+        assertThatCode(() -> {
+            for (int i = 0; i < 100; i++) {
+                n1.transport().send(new Heartbeat("n1", "n2", 1, 2, i));
+            }
+        }).as("sending to a stopped peer").doesNotThrowAnyException();
+
+        Node restarted = startNode("n2");
+        waitUntilResending(n1, new Heartbeat("n1", "n2", 2, 3, 0), restarted);
+        waitUntilResending(restarted, new HeartbeatResponse("n2", "n1", 2, 0), n1);
+        assertThat(n2.inbox().size())
+                .as("a closed transport hands nothing more to its handler")
+                .isEqualTo(deliveredBeforeClose);
+    }
+
+    @Test
+    void closeIsIdempotentAndSendAfterCloseIsDropped() {
+        Node n1 = startNode("n1");
+        startNode("n2");
+
+        n1.transport().close();
+
+        assertThatCode(() -> {
+            n1.transport().close();
+            n1.transport().send(new Heartbeat("n1", "n2", 1, 1, 0));
+        }).doesNotThrowAnyException();
+    }
+
+    @Test
+    void closeLeavesNoTransportThreadBehind() {
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        Node n1 = startNode("n1");
+        Node n2 = startNode("n2");
+        waitUntilResending(n1, new Heartbeat("n1", "n2", 1, 1, 0), n2);
+        waitUntilResending(n2, new HeartbeatResponse("n2", "n1", 1, 0), n1);
+
+        n1.transport().close();
+        n2.transport().close();
+
+        waitUntil(() -> Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> !before.contains(t) && t.isAlive())
+                .noneMatch(t -> t.getName().startsWith(THREAD_PREFIX)));
+    }
+
+    /** Starts a new transport for the node with a fresh inbox. */
+    protected final Node startNode(String nodeId) {
+        Transport transport = fixture.newTransport(nodeId);
+        opened.add(transport);
+        Inbox inbox = new Inbox();
+        transport.start(inbox);
+        return new Node(nodeId, transport, inbox);
+    }
+
+    /** Waits, within {@link #timeout()}, until the condition holds. */
+    protected final void waitUntil(java.util.concurrent.Callable<Boolean> condition) {
+        awaiting().until(condition);
+    }
+
+    /**
+     * Sends the message again at every poll until the receiver has it: the way Raft itself
+     * retries, and what a transport needs after a peer restarts.
+     */
+    protected final void waitUntilResending(Node sender, Message message, Node receiver) {
+        awaiting().until(() -> {
+            sender.transport().send(message);
+            return receiver.inbox().contains(message);
+        });
+    }
+
+    private ConditionFactory awaiting() {
+        return await().atMost(timeout()).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20));
+    }
+
+    /** One message of every kind, with edge values (empty and large fields, extreme numbers). */
+    public static List<Message> sampleMessages(String from, String to) {
+        byte[] command = new byte[300];
+        new Random(7).nextBytes(command);
+        ClusterConfig joint = new ClusterConfig(Set.of("n1", "n2", "n4"), Set.of("n1", "n2", "n3"));
+        List<Entry> entries = List.of(
+                Entry.noop(11, 5),
+                Entry.command(12, 5, command),
+                Entry.command(13, 5, new byte[0]),
+                Entry.config(14, 5, joint));
+        byte[] chunk = new byte[1000];
+        new Random(8).nextBytes(chunk);
+        return List.of(
+                new VoteRequest(from, to, 6, 14, 5, true, false),
+                new VoteRequest(from, to, Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, false, true),
+                new VoteResponse(from, to, 6, true, true),
+                new VoteResponse(from, to, 0, false, false),
+                new AppendRequest(from, to, 5, 10, 4, entries, 9),
+                new AppendRequest(from, to, 5, 14, 5, List.of(), 14),
+                new AppendResponse(from, to, 5, true, 14, 0, 0),
+                new AppendResponse(from, to, 5, false, 10, 7, 3),
+                new Heartbeat(from, to, 5, 14, 77),
+                new HeartbeatResponse(from, to, 5, 77),
+                new SnapshotChunk(from, to, 5, new SnapshotMeta(1000, 4, joint), 0, chunk, false),
+                new SnapshotChunk(from, to, 5, new SnapshotMeta(1000, 4, ClusterConfig.of("n1")),
+                        1000, new byte[0], true),
+                new SnapshotResponse(from, to, 5, 1000, 1000, false, false),
+                new SnapshotResponse(from, to, 5, 1000, 0, true, true),
+                new TimeoutNow(from, to, 5));
+    }
+
+    /** A started transport of one node and the messages it received. */
+    protected record Node(String id, Transport transport, Inbox inbox) {
+    }
+
+    /** Collects what a transport hands to its handler; thread-safe. */
+    protected static final class Inbox implements Consumer<Message> {
+        private final ConcurrentLinkedQueue<Message> received = new ConcurrentLinkedQueue<>();
+
+        @Override
+        public void accept(Message message) {
+            received.add(message);
+        }
+
+        public int size() {
+            return received.size();
+        }
+
+        public boolean contains(Message message) {
+            return received.contains(message);
+        }
+
+        public List<Message> messages() {
+            return List.copyOf(received);
+        }
+
+        /** Received messages counted by sender, for tests that check routing. */
+        public Map<String, Long> countBySender() {
+            Map<String, Long> counts = new HashMap<>();
+            received.forEach(m -> counts.merge(m.from(), 1L, Long::sum));
+            return counts;
+        }
+    }
+}

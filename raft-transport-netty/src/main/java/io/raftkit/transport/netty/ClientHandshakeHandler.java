@@ -1,0 +1,98 @@
+package io.raftkit.transport.netty;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.raftkit.transport.netty.proto.Frame;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Connecting side of the handshake: sends this node's Hello as soon as the connection is up and
+ * waits for the peer's. The peer must be of this cluster and protocol version and be the member
+ * this connection was opened for; only then is the connection handed to its
+ * {@link PeerConnection} for messages. The accepting side never sends anything after its Hello,
+ * so any later frame is a protocol error.
+ */
+final class ClientHandshakeHandler extends ChannelInboundHandlerAdapter {
+
+    /** What the handler tells the owner of the connection. */
+    interface Listener {
+        /** The handshake succeeded; the channel may carry messages. */
+        void handshakeDone(Channel channel);
+
+        /** The channel's outbound buffer drained below its low-water mark. */
+        void writable(Channel channel);
+    }
+
+    private final Frame ourHello;
+    private final String clusterId;
+    private final String expectedPeer;
+    private final long timeoutMillis;
+    private final Listener listener;
+    private ScheduledFuture<?> timeout;
+    private boolean done;
+
+    ClientHandshakeHandler(String clusterId, String selfId, String expectedPeer, long timeoutMillis,
+                           Listener listener) {
+        this.ourHello = Handshake.hello(clusterId, selfId);
+        this.clusterId = clusterId;
+        this.expectedPeer = expectedPeer;
+        this.timeoutMillis = timeoutMillis;
+        this.listener = listener;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        // With TLS the SslHandler holds this write until its own handshake is done.
+        ctx.writeAndFlush(ourHello);
+        timeout = ctx.executor().schedule(() -> ctx.fireExceptionCaught(new ProtocolException(
+                RejectReason.HANDSHAKE_TIMEOUT, "no answer to our handshake within " + timeoutMillis + " ms")),
+                timeoutMillis, TimeUnit.MILLISECONDS);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancelTimeout();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        InboundFrame frame = (InboundFrame) msg;
+        if (done) {
+            throw new ProtocolException(RejectReason.UNEXPECTED_FRAME, "frame from the accepting side after its Hello");
+        }
+        if (frame.rejectReason() != null) {
+            throw new ProtocolException(RejectReason.REFUSED_BY_PEER, "peer refused our handshake: " + frame.rejectReason());
+        }
+        if (frame.hello() == null) {
+            throw new ProtocolException(RejectReason.NO_HANDSHAKE, "peer sent a message instead of its Hello");
+        }
+        Handshake.checkCompatible(frame.hello(), clusterId);
+        if (!frame.hello().nodeId().equals(expectedPeer)) {
+            throw new ProtocolException(RejectReason.UNEXPECTED_NODE, "dialled member '" + expectedPeer
+                    + "' but node '" + frame.hello().nodeId() + "' answered");
+        }
+        cancelTimeout();
+        done = true;
+        ctx.channel().attr(Handshake.PEER_ID).set(expectedPeer);
+        listener.handshakeDone(ctx.channel());
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (done && ctx.channel().isWritable()) {
+            listener.writable(ctx.channel());
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    private void cancelTimeout() {
+        if (timeout != null) {
+            timeout.cancel(false);
+            timeout = null;
+        }
+    }
+}

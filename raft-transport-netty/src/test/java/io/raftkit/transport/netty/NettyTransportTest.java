@@ -1,0 +1,207 @@
+package io.raftkit.transport.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.raftkit.spi.Entry;
+import io.raftkit.spi.message.AppendRequest;
+import io.raftkit.spi.message.Heartbeat;
+import io.raftkit.spi.message.Message;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Behaviour specific to the Netty transport, over real sockets on 127.0.0.1. */
+class NettyTransportTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private final List<NettyTransport> opened = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() {
+        opened.forEach(NettyTransport::close);
+    }
+
+    @Test
+    void portZeroBindsAFreePortThatLocalAddressReports() {
+        NettyTransport transport = open(TestNodes.config("n1", Map.of("n1", TestNodes.loopback(0))).build());
+        transport.start(m -> { });
+
+        assertThat(transport.port()).isPositive();
+        assertThat(transport.localAddress().getAddress().isLoopbackAddress()).isTrue();
+        assertThat(transport.ioType()).isIn("epoll", "nio");
+    }
+
+    @Test
+    void closeReleasesTheListeningPort() throws IOException {
+        NettyTransport transport = open(TestNodes.config("n1", Map.of("n1", TestNodes.loopback(0))).build());
+        transport.start(m -> { });
+        InetSocketAddress address = transport.localAddress();
+
+        transport.close();
+
+        try (ServerSocket rebound = new ServerSocket()) {
+            rebound.bind(address);
+            assertThat(rebound.getLocalPort()).isEqualTo(address.getPort());
+        }
+    }
+
+    @Test
+    void portInUseFailsStartNamingTheAddress() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            NettyTransport transport = open(TestNodes.config("n1",
+                    Map.of("n1", TestNodes.loopback(taken.getLocalPort()))).build());
+
+            assertThatThrownBy(() -> transport.start(m -> { }))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(String.valueOf(taken.getLocalPort()));
+        }
+    }
+
+    @Test
+    void messageOverTheFrameLimitIsDroppedAndCountedWhileOthersFlow() {
+        Pair pair = pair(b -> b.maxFrameBytes(64 * 1024));
+        Message tooBig = new AppendRequest("n1", "n2", 1, 0, 0, List.of(Entry.command(1, 1, new byte[70_000])), 0);
+        Message fine = new Heartbeat("n1", "n2", 1, 0, 0);
+
+        pair.a().send(tooBig);
+        pair.a().send(fine);
+
+        await().atMost(WAIT).until(() -> pair.inboxB().contains(fine));
+        assertThat(pair.inboxB()).doesNotContain(tooBig);
+        assertThat(counter(pair.a().meterRegistry(), "raft.transport.messages.dropped", "reason", "too_large"))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void fullQueueDropsTheOldestMessagesAndCountsThem() {
+        Map<String, InetSocketAddress> members = TestNodes.members(List.of("n1", "n2"));
+        NettyTransport a = open(TestNodes.config("n1", members).outboundQueueCapacity(10).build());
+        a.start(m -> { });
+
+        // n2 is not up: everything waits in the queue, which keeps the newest ten.
+        for (int i = 0; i < 25; i++) {
+            a.send(new Heartbeat("n1", "n2", 1, i, 0));
+        }
+        ConcurrentLinkedQueue<Message> inbox = new ConcurrentLinkedQueue<>();
+        open(TestNodes.config("n2", members).build()).start(inbox::add);
+
+        await().atMost(WAIT).until(() -> inbox.size() == 10);
+        assertThat(inbox).extracting(m -> ((Heartbeat) m).commit())
+                .containsExactlyInAnyOrder(15L, 16L, 17L, 18L, 19L, 20L, 21L, 22L, 23L, 24L);
+        assertThat(counter(a.meterRegistry(), "raft.transport.messages.dropped", "reason", "queue_full"))
+                .isEqualTo(15);
+    }
+
+    @Test
+    void nodeOfAnotherClusterCannotDeliverAndBothSidesCountTheRefusal() {
+        Map<String, InetSocketAddress> members = TestNodes.members(List.of("n1", "n2"));
+        NettyTransport a = open(TestNodes.config("n1", members).build());
+        ConcurrentLinkedQueue<Message> inboxA = new ConcurrentLinkedQueue<>();
+        a.start(inboxA::add);
+        NettyTransport stranger = open(NettyTransportConfig.builder("n2", "another-cluster").members(members)
+                .reconnectBackoff(Duration.ofMillis(10), Duration.ofMillis(50)).build());
+        stranger.start(m -> { });
+
+        await().atMost(WAIT).until(() -> {
+            stranger.send(new Heartbeat("n2", "n1", 1, 1, 0));
+            return counter(a.meterRegistry(), "raft.transport.connections.rejected", "reason", "cluster_mismatch") >= 1
+                    && counter(stranger.meterRegistry(), "raft.transport.connections.rejected", "reason",
+                    "refused_by_peer") >= 1;
+        });
+        assertThat(inboxA).isEmpty();
+    }
+
+    @Test
+    void unknownNodeCannotDeliver() {
+        Map<String, InetSocketAddress> members = TestNodes.members(List.of("n1", "n9"));
+        NettyTransport a = open(TestNodes.config("n1", Map.of("n1", members.get("n1"))).build());
+        ConcurrentLinkedQueue<Message> inboxA = new ConcurrentLinkedQueue<>();
+        a.start(inboxA::add);
+        NettyTransport stranger = open(TestNodes.config("n9", members).build());
+        stranger.start(m -> { });
+
+        await().atMost(WAIT).until(() -> {
+            stranger.send(new Heartbeat("n9", "n1", 1, 1, 0));
+            return counter(a.meterRegistry(), "raft.transport.connections.rejected", "reason", "unknown_node") >= 1;
+        });
+        assertThat(inboxA).isEmpty();
+    }
+
+    @Test
+    void metricsCountMessagesAndBytesPerPeerOnBothSides() {
+        Pair pair = pair(b -> b);
+        for (int i = 0; i < 100; i++) {
+            pair.a().send(new Heartbeat("n1", "n2", 1, i, 0));
+        }
+
+        await().atMost(WAIT).until(() -> pair.inboxB().size() == 100);
+        MeterRegistry sent = pair.a().meterRegistry();
+        MeterRegistry received = pair.b().meterRegistry();
+        assertThat(counter(sent, "raft.transport.messages.sent", "peer", "n2")).isEqualTo(100);
+        double bytes = counter(sent, "raft.transport.bytes.sent", "peer", "n2");
+        assertThat(bytes).isGreaterThan(100 * 4);
+        await().atMost(WAIT).until(() -> counter(received, "raft.transport.messages.received", "peer", "n1") == 100);
+        // The receiver counts the same frames, plus nothing else (the Hello is not a message).
+        assertThat(counter(received, "raft.transport.bytes.received", "peer", "n1")).isEqualTo(bytes);
+        assertThat(sent.get("raft.transport.frame.size").tag("direction", "out").summary().count()).isEqualTo(100);
+    }
+
+    @Test
+    void reconnectsAreCounted() {
+        Map<String, InetSocketAddress> members = TestNodes.members(List.of("n1", "n2"));
+        NettyTransport a = open(TestNodes.config("n1", members).build());
+        a.start(m -> { });
+        Heartbeat ping = new Heartbeat("n1", "n2", 1, 1, 0);
+        a.send(ping);
+
+        ConcurrentLinkedQueue<Message> inbox = new ConcurrentLinkedQueue<>();
+        open(TestNodes.config("n2", members).build()).start(inbox::add);
+        await().atMost(WAIT).until(() -> {
+            a.send(ping);
+            return inbox.contains(ping);
+        });
+
+        assertThat(counter(a.meterRegistry(), "raft.transport.reconnects", "peer", "n2")).isPositive();
+    }
+
+    @Test
+    void startTwiceIsRefused() {
+        NettyTransport transport = open(TestNodes.config("n1", Map.of("n1", TestNodes.loopback(0))).build());
+        transport.start(m -> { });
+
+        assertThatThrownBy(() -> transport.start(m -> { })).isInstanceOf(IllegalStateException.class);
+    }
+
+    private record Pair(NettyTransport a, NettyTransport b, ConcurrentLinkedQueue<Message> inboxB) {
+    }
+
+    private Pair pair(java.util.function.UnaryOperator<NettyTransportConfig.Builder> tune) {
+        Map<String, InetSocketAddress> members = TestNodes.members(List.of("n1", "n2"));
+        NettyTransport a = open(tune.apply(TestNodes.config("n1", members)).build());
+        NettyTransport b = open(tune.apply(TestNodes.config("n2", members)).build());
+        ConcurrentLinkedQueue<Message> inboxB = new ConcurrentLinkedQueue<>();
+        a.start(m -> { });
+        b.start(inboxB::add);
+        return new Pair(a, b, inboxB);
+    }
+
+    private NettyTransport open(NettyTransportConfig config) {
+        NettyTransport transport = new NettyTransport(config);
+        opened.add(transport);
+        return transport;
+    }
+
+    static double counter(MeterRegistry registry, String name, String tag, String value) {
+        return registry.get(name).tag(tag, value).counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+}
