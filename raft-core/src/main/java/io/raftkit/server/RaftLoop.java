@@ -7,10 +7,12 @@ import io.raftkit.core.Role;
 import io.raftkit.core.SoftState;
 import io.raftkit.core.tracker.Progress;
 import io.raftkit.spi.Entry;
+import io.raftkit.spi.HardState;
 import io.raftkit.spi.LogStorage;
 import io.raftkit.spi.LogStorageException;
 import io.raftkit.spi.NotLeaderException;
 import io.raftkit.spi.Transport;
+import io.raftkit.spi.message.AppendRequest;
 import io.raftkit.spi.message.Message;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -67,6 +69,9 @@ final class RaftLoop implements Runnable {
     private final BiConsumer<Void, Throwable> wakeOnDurable = (v, e) -> wakeup();
 
     private ApplyBatch applyBatch;
+    /** The last hard state handed to storage, and a newer one that differs from it only in commit. */
+    private HardState writtenHardState;
+    private HardState deferredHardState;
     private long readSeq;
     private volatile Thread thread;
     private volatile boolean parked;
@@ -92,6 +97,7 @@ final class RaftLoop implements Runnable {
         this.role = node.role();
         this.term = node.term();
         this.leader = node.leader();
+        this.writtenHardState = storage.hardState();
     }
 
     void start() {
@@ -293,12 +299,16 @@ final class RaftLoop implements Runnable {
         }
         List<Message> msgs = rd.messages();
         for (int i = 0, n = msgs.size(); i < n; i++) {
-            transport.send(msgs.get(i));
+            Message m = msgs.get(i);
+            if (!supersededLater(msgs, i, m)) {
+                transport.send(m);
+            }
         }
         CompletableFuture<Void> write = null;
-        if (rd.needsWrite()) {
+        HardState hs = hardStateToWrite(rd);
+        if (hs != null || !rd.entries().isEmpty()) {
             long start = System.nanoTime();
-            write = storage.append(rd.hardState(), rd.entries());
+            write = storage.append(hs, rd.entries());
             metrics.storageWrite(rd.entries().size());
             if (metrics.enabled()) {
                 write.whenComplete((v, e) -> {
@@ -330,6 +340,51 @@ final class RaftLoop implements Runnable {
                 writes.addLast(new PendingWrite(write, after, rd.lastEntry()));
             }
         }
+    }
+
+    /**
+     * The hard state to write with this Ready's entries, or null. A hard state that differs from
+     * the last one written only in its commit index, in a Ready without entries, is not written
+     * on its own: the commit index is a recovery hint that Raft never promises to keep (it is
+     * volatile state in the paper's Figure 2), and a sync for it alone would double the syncs of
+     * a follower (one for the entries, one for the commit that follows). It goes out with the
+     * next write instead. Term and vote are always written at once: votes depend on them.
+     */
+    private HardState hardStateToWrite(Ready rd) {
+        HardState hs = rd.hardState();
+        if (hs == null) {
+            hs = deferredHardState;
+            if (hs == null || rd.entries().isEmpty()) {
+                return null;
+            }
+        } else if (rd.entries().isEmpty() && writtenHardState != null && hs.term() == writtenHardState.term()
+                && Objects.equals(hs.votedFor(), writtenHardState.votedFor())) {
+            deferredHardState = hs;
+            return null;
+        }
+        deferredHardState = null;
+        writtenHardState = hs;
+        return hs;
+    }
+
+    /**
+     * Whether message {@code i} is an append without entries that a later append of the same
+     * Ready to the same follower makes redundant: same term and previous entry, a commit index at
+     * least as high, and entries besides. The leader sends such an empty append to carry a new
+     * commit index; when the same turn also replicates new entries, the one message does both.
+     */
+    private static boolean supersededLater(List<Message> msgs, int i, Message m) {
+        if (!(m instanceof AppendRequest a) || !a.entries().isEmpty()) {
+            return false;
+        }
+        for (int j = i + 1, n = msgs.size(); j < n; j++) {
+            if (msgs.get(j) instanceof AppendRequest b && b.to().equals(a.to()) && b.term() == a.term()
+                    && b.prevLogIndex() == a.prevLogIndex() && b.prevLogTerm() == a.prevLogTerm()
+                    && b.leaderCommit() >= a.leaderCommit() && !b.entries().isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void onSoftState(SoftState s) {
