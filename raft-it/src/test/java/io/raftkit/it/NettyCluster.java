@@ -1,0 +1,177 @@
+package io.raftkit.it;
+
+import static org.awaitility.Awaitility.await;
+
+import io.raftkit.server.RaftServer;
+import io.raftkit.server.ServerConfig;
+import io.raftkit.storage.rocksdb.RocksDbLogStorage;
+import io.raftkit.transport.netty.NettyTransport;
+import io.raftkit.transport.netty.NettyTransportConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A real cluster in this JVM: one {@link RaftServer} per node with a {@link NettyTransport} on
+ * 127.0.0.1 and a {@link RocksDbLogStorage} in its own directory. Nodes can be stopped,
+ * restarted on their data, and partitioned (messages between groups are dropped).
+ */
+final class NettyCluster implements AutoCloseable {
+
+    static final ServerConfig CONFIG = ServerConfig.defaults()
+            .withTimeouts(Duration.ofMillis(300), Duration.ofMillis(50))
+            .withRequestTimeout(Duration.ofSeconds(5));
+
+    final Map<String, InetSocketAddress> members = new LinkedHashMap<>();
+    final Map<String, RaftServer> servers = new ConcurrentHashMap<>();
+    final Map<String, RecordingStateMachine> machines = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> blocked = new ConcurrentHashMap<>();
+    private final Path dataRoot;
+
+    NettyCluster(int n, Path dataRoot) {
+        this.dataRoot = dataRoot;
+        int[] ports = freePorts(n);
+        for (int i = 1; i <= n; i++) {
+            String id = "n" + i;
+            members.put(id, new InetSocketAddress("127.0.0.1", ports[i - 1]));
+            blocked.put(id, ConcurrentHashMap.newKeySet());
+        }
+    }
+
+    /** n distinct free ports: all sockets stay open until every port is chosen. */
+    static int[] freePorts(int n) {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                ServerSocket s = new ServerSocket(0);
+                sockets.add(s);
+                ports[i] = s.getLocalPort();
+            }
+            return ports;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            for (ServerSocket s : sockets) {
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // best effort
+                }
+            }
+        }
+    }
+
+    /** Starts every node; if one fails to start, stops those already started. */
+    NettyCluster startAll() {
+        try {
+            members.keySet().forEach(id -> start(id));
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        return this;
+    }
+
+    /** Starts (or restarts) a node on its data directory, with a fresh in-memory state machine. */
+    RaftServer start(String id) {
+        NettyTransport netty = new NettyTransport(NettyTransportConfig.builder(id, "it").members(members).build());
+        RocksDbLogStorage storage = RocksDbLogStorage.open(dataRoot.resolve(id));
+        RecordingStateMachine sm = new RecordingStateMachine();
+        RaftServer server = RaftServer.builder()
+                .nodeId(id)
+                .members(members)
+                .transport(new PartitionableTransport(netty, blocked.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet())))
+                .logStorage(storage)
+                .stateMachine(sm)
+                .config(CONFIG)
+                .build()
+                .start();
+        servers.put(id, server);
+        machines.put(id, sm);
+        return server;
+    }
+
+    void stop(String id) {
+        RaftServer s = servers.remove(id);
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    RaftServer server(String id) {
+        return servers.get(id);
+    }
+
+    RecordingStateMachine machine(String id) {
+        return machines.get(id);
+    }
+
+    /** Cuts the cluster into {@code side} and everybody else. */
+    void partition(Set<String> side) {
+        for (String a : members.keySet()) {
+            for (String b : members.keySet()) {
+                if (side.contains(a) != side.contains(b)) {
+                    blocked.get(a).add(b);
+                }
+            }
+        }
+    }
+
+    void heal() {
+        blocked.values().forEach(Set::clear);
+    }
+
+    /** Waits until one running server among {@code among} leads and all of them know it. */
+    RaftServer awaitLeader(List<String> among) {
+        RaftServer[] found = new RaftServer[1];
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            RaftServer leader = null;
+            for (String id : among) {
+                RaftServer s = servers.get(id);
+                if (s != null && s.status().isLeader()) {
+                    if (leader != null) {
+                        return false;
+                    }
+                    leader = s;
+                }
+            }
+            if (leader == null) {
+                return false;
+            }
+            for (String id : among) {
+                RaftServer s = servers.get(id);
+                if (s == null || !leader.id().equals(s.status().leaderId())) {
+                    return false;
+                }
+            }
+            found[0] = leader;
+            return true;
+        });
+        return found[0];
+    }
+
+    RaftServer awaitLeader() {
+        return awaitLeader(new ArrayList<>(servers.keySet()));
+    }
+
+    List<String> others(String id) {
+        return members.keySet().stream().filter(x -> !x.equals(id)).toList();
+    }
+
+    @Override
+    public void close() {
+        for (String id : new ArrayList<>(servers.keySet())) {
+            stop(id);
+        }
+    }
+}

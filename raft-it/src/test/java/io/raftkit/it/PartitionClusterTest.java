@@ -1,0 +1,67 @@
+package io.raftkit.it;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
+
+import io.raftkit.core.Role;
+import io.raftkit.server.RaftServer;
+import io.raftkit.server.UnknownOutcomeException;
+import io.raftkit.spi.NotLeaderException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PartitionClusterTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theMinoritySideCannotCommitAndTheMajoritySideCan() throws Exception {
+        try (NettyCluster c = new NettyCluster(5, dir).startAll()) {
+            RaftServer old = c.awaitLeader();
+            old.submit("before".getBytes(UTF_8)).get(5, TimeUnit.SECONDS);
+
+            // the old leader and one follower on the minority side, three nodes on the majority side
+            List<String> ids = new ArrayList<>(c.members.keySet());
+            Set<String> minority = new HashSet<>(Set.of(old.id()));
+            minority.add(c.others(old.id()).get(0));
+            List<String> majority = ids.stream().filter(id -> !minority.contains(id)).toList();
+            c.partition(minority);
+
+            CompletableFuture<byte[]> stranded = old.submit("minority-write".getBytes(UTF_8));
+            Throwable t = catchThrowable(() -> stranded.get(10, TimeUnit.SECONDS));
+            assertThat(t).isInstanceOf(ExecutionException.class);
+            assertThat(t.getCause()).isInstanceOfAny(UnknownOutcomeException.class);
+
+            RaftServer fresh = c.awaitLeader(majority);
+            fresh.submit("majority-write".getBytes(UTF_8)).get(5, TimeUnit.SECONDS);
+
+            // the minority never elects a leader of its own and never applies the stranded write
+            for (String id : minority) {
+                assertThat(c.server(id).status().role()).isNotEqualTo(Role.LEADER);
+                assertThat(c.machine(id).applied()).doesNotContain("minority-write", "majority-write");
+                Throwable refused = catchThrowable(() -> c.server(id).submit("x".getBytes(UTF_8)).get(5, TimeUnit.SECONDS));
+                assertThat(refused.getCause()).isInstanceOf(NotLeaderException.class);
+            }
+
+            c.heal();
+            await().atMost(Duration.ofSeconds(20)).until(() ->
+                    minority.stream().allMatch(id -> c.machine(id).applied().contains("majority-write")));
+            for (String id : ids) {
+                assertThat(c.machine(id).applied()).doesNotContain("minority-write");
+                assertThat(c.machine(id).applied()).containsExactlyElementsOf(c.machine(fresh.id()).applied());
+            }
+        }
+    }
+}
