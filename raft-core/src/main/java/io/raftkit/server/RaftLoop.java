@@ -25,6 +25,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
@@ -43,8 +44,29 @@ final class RaftLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(RaftLoop.class);
     private static final int MAX_MESSAGES_PER_TURN = 4096;
 
-    /** A storage write (or a no-write barrier) whose persisted messages wait for it and all earlier ones. */
-    private record PendingWrite(CompletableFuture<Void> future, List<Message> persistedMessages, Entry last) {
+    /**
+     * A storage write (or a no-write barrier, future null) whose persisted messages wait for it and
+     * all earlier writes. The messages to other nodes are sent by whichever comes first: the
+     * write's completion callback on the storage thread (storage futures complete in order, so
+     * every earlier write is durable then too; this saves a hop through the loop on the
+     * follower's acknowledgement path) or the loop when it releases the write. The flag makes
+     * sure only one of them sends.
+     */
+    private static final class PendingWrite extends AtomicBoolean {
+        final CompletableFuture<Void> future;
+        final List<Message> persistedMessages;
+        final Entry last;
+
+        PendingWrite(CompletableFuture<Void> future, List<Message> persistedMessages, Entry last) {
+            this.future = future;
+            this.persistedMessages = persistedMessages;
+            this.last = last;
+        }
+
+        /** True for the one caller that gets to send the messages. */
+        boolean claimSend() {
+            return !get() && compareAndSet(false, true);
+        }
     }
 
     private final RaftServer server;
@@ -221,13 +243,13 @@ final class RaftLoop implements Runnable {
                 throw new LogStorageException("a log storage write failed; the node stops (fail-stop) so it never"
                         + " acknowledges what is not durable", cause);
             }
-            releasePersisted(w.persistedMessages, w.last);
+            releasePersisted(w.persistedMessages, w.last, w.persistedMessages.isEmpty() || w.claimSend());
             any = true;
         }
         return any;
     }
 
-    private void releasePersisted(List<Message> persistedMessages, Entry last) {
+    private void releasePersisted(List<Message> persistedMessages, Entry last, boolean sendToOthers) {
         if (last != null) {
             node.persisted(last.index(), last.term());
         }
@@ -235,8 +257,21 @@ final class RaftLoop implements Runnable {
             Message m = persistedMessages.get(i);
             if (m.to().equals(id)) {
                 node.step(m);
-            } else {
+            } else if (sendToOthers) {
                 transport.send(m);
+            }
+        }
+    }
+
+    /** On the storage thread when a write is durable: send its persisted messages to other nodes now. */
+    private void sendEarly(PendingWrite w) {
+        if (w.claimSend()) {
+            List<Message> msgs = w.persistedMessages;
+            for (int i = 0, n = msgs.size(); i < n; i++) {
+                Message m = msgs.get(i);
+                if (!m.to().equals(id)) {
+                    transport.send(m);
+                }
             }
         }
     }
@@ -306,17 +341,26 @@ final class RaftLoop implements Runnable {
         }
         CompletableFuture<Void> write = null;
         HardState hs = hardStateToWrite(rd);
+        List<Message> after = rd.persistedMessages();
+        PendingWrite pending = null;
         if (hs != null || !rd.entries().isEmpty()) {
             long start = System.nanoTime();
             write = storage.append(hs, rd.entries());
             metrics.storageWrite(rd.entries().size());
-            if (metrics.enabled()) {
+            pending = new PendingWrite(write, after, rd.lastEntry());
+            if (after.isEmpty() && !metrics.enabled()) {
+                write.whenComplete(wakeOnDurable);
+            } else {
+                PendingWrite w = pending;
                 write.whenComplete((v, e) -> {
-                    metrics.storageDurable(System.nanoTime() - start);
+                    if (e == null) {
+                        metrics.storageDurable(System.nanoTime() - start);
+                        if (!w.persistedMessages.isEmpty()) {
+                            sendEarly(w);
+                        }
+                    }
                     wakeup();
                 });
-            } else {
-                write.whenComplete(wakeOnDurable);
             }
         }
         if (!rd.committedEntries().isEmpty()) {
@@ -332,12 +376,13 @@ final class RaftLoop implements Runnable {
             }
         }
         node.advance(rd);
-        List<Message> after = rd.persistedMessages();
-        if (write != null || !after.isEmpty()) {
-            if (write == null && writes.isEmpty()) {
-                releasePersisted(after, null); // every earlier write is already durable
+        if (pending != null) {
+            writes.addLast(pending);
+        } else if (!after.isEmpty()) {
+            if (writes.isEmpty()) {
+                releasePersisted(after, null, true); // every earlier write is already durable
             } else {
-                writes.addLast(new PendingWrite(write, after, rd.lastEntry()));
+                writes.addLast(new PendingWrite(null, after, null));
             }
         }
     }
