@@ -162,7 +162,12 @@ public final class RaftServer implements AutoCloseable {
         state = State.RUNNING;
         applier.start(id);
         loop.start();
-        transport.start(loop::onMessage);
+        try {
+            transport.start(loop::onMessage);
+        } catch (RuntimeException e) {
+            close(); // e.g. the port is taken: leave no threads behind
+            throw e;
+        }
         log.info("{} started: members {}, last index {}, commit {}, state machine at {}", id, members.keySet(),
                 lastIndex, commitIndex, alreadyApplied);
         return this;

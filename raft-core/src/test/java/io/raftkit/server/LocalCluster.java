@@ -26,6 +26,8 @@ final class LocalCluster implements AutoCloseable {
     final Map<String, InetSocketAddress> members = new LinkedHashMap<>();
     private final UnaryOperator<ServerConfig> tweak;
     MeterRegistry registry;
+    /** Wraps each node's storage before the server gets it (e.g. to count writes). */
+    java.util.function.BiFunction<String, io.raftkit.spi.LogStorage, io.raftkit.spi.LogStorage> wrapStorage = (id, s) -> s;
 
     LocalCluster(int n) {
         this(n, c -> c);
@@ -50,7 +52,7 @@ final class LocalCluster implements AutoCloseable {
                 .nodeId(id)
                 .members(members)
                 .transport(network.transport(id))
-                .logStorage(storage)
+                .logStorage(wrapStorage.apply(id, storage))
                 .stateMachine(sm)
                 .config(tweak.apply(FAST))
                 .meterRegistry(registry)

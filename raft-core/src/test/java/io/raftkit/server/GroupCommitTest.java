@@ -1,0 +1,88 @@
+package io.raftkit.server;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.raftkit.spi.Entry;
+import io.raftkit.spi.HardState;
+import io.raftkit.spi.LogStorage;
+import io.raftkit.spi.SnapshotMeta;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** How many storage writes the runtime makes: this is where the fsyncs, and so the speed, go. */
+class GroupCommitTest {
+
+    /** Counts writes, and writes that carry only a hard state with a new commit index. */
+    static final class CountingStorage implements LogStorage {
+        final LogStorage d;
+        final AtomicInteger writes = new AtomicInteger();
+        final AtomicInteger commitOnlyWrites = new AtomicInteger();
+        final AtomicInteger maxBatch = new AtomicInteger();
+        private HardState last;
+
+        CountingStorage(LogStorage d) {
+            this.d = d;
+            this.last = d.hardState();
+        }
+
+        @Override
+        public CompletableFuture<Void> append(HardState hs, List<Entry> entries) {
+            writes.incrementAndGet();
+            maxBatch.accumulateAndGet(entries.size(), Math::max);
+            if (entries.isEmpty() && hs != null && last != null && hs.term() == last.term()
+                    && java.util.Objects.equals(hs.votedFor(), last.votedFor())) {
+                commitOnlyWrites.incrementAndGet();
+            }
+            if (hs != null) {
+                last = hs;
+            }
+            return d.append(hs, entries);
+        }
+
+        @Override public CompletableFuture<Void> truncateSuffix(long i) { return d.truncateSuffix(i); }
+        @Override public CompletableFuture<Void> compact(SnapshotMeta s) { return d.compact(s); }
+        @Override public long firstIndex() { return d.firstIndex(); }
+        @Override public long lastIndex() { return d.lastIndex(); }
+        @Override public long termAt(long i) { return d.termAt(i); }
+        @Override public List<Entry> entries(long f, long t, long m) { return d.entries(f, t, m); }
+        @Override public HardState hardState() { return d.hardState(); }
+        @Override public SnapshotMeta snapshotMeta() { return d.snapshotMeta(); }
+        @Override public void close() { d.close(); }
+    }
+
+    @Test
+    void noNodeSyncsACommitIndexAloneAndConcurrentProposalsShareWrites() throws Exception {
+        Map<String, CountingStorage> counted = new ConcurrentHashMap<>();
+        try (LocalCluster c = new LocalCluster(3)) {
+            c.wrapStorage = (id, s) -> counted.computeIfAbsent(id, k -> new CountingStorage(s));
+            c.startAll();
+            RaftServer leader = c.awaitLeader();
+            // one at a time: each command's commit is news to the followers, never a write of its own
+            for (int i = 0; i < 50; i++) {
+                leader.submit(("s" + i).getBytes(UTF_8)).get(5, TimeUnit.SECONDS);
+            }
+            // many at once: they go out in far fewer writes than commands
+            int before = counted.get(leader.id()).writes.get();
+            List<CompletableFuture<byte[]>> fs = new ArrayList<>();
+            for (int i = 0; i < 2000; i++) {
+                fs.add(leader.submit(("b" + i).getBytes(UTF_8)));
+            }
+            CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(5)).until(() -> c.machines.values().stream().allMatch(m -> m.size() == 2050));
+            for (CountingStorage s : counted.values()) {
+                assertThat(s.commitOnlyWrites.get()).isZero();
+            }
+            assertThat(counted.get(leader.id()).writes.get() - before).isLessThan(1000);
+            assertThat(counted.get(leader.id()).maxBatch.get()).isGreaterThan(1);
+        }
+    }
+}
