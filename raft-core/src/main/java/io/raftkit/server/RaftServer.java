@@ -92,6 +92,7 @@ public final class RaftServer implements AutoCloseable {
 
     private volatile State state = State.NEW;
     private volatile Throwable failure;
+    private boolean closeCalled; // guarded by this
     private ServerMetrics metrics;
     private RaftLoop loop;
     private Applier applier;
@@ -260,12 +261,12 @@ public final class RaftServer implements AutoCloseable {
     @Override
     public void close() {
         synchronized (this) {
-            if (state == State.CLOSED) {
+            if (closeCalled) {
                 return;
             }
-            boolean wasRunning = state == State.RUNNING;
-            state = State.CLOSED;
-            if (!wasRunning) {
+            closeCalled = true;
+            state = State.CLOSED; // also after a fatal error, which already refused new requests
+            if (loop == null) {
                 closeQuietly(transport);
                 closeQuietly(storage);
                 return;

@@ -231,6 +231,22 @@ class RaftServerTest {
     }
 
     @Test
+    void aFailedStorageWriteStopsTheServerAndCloseStillReleasesEverything() throws Exception {
+        LocalCluster c = new LocalCluster(1).startAll();
+        RaftServer n1 = c.awaitLeader();
+        n1.submit(b("ok")).get(5, TimeUnit.SECONDS);
+        c.storages.get("n1").failWrites(true);
+        Throwable t = failureOf(n1.submit(b("lost")));
+        assertThat(t).isInstanceOfAny(UnknownOutcomeException.class, ServerClosedException.class);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !n1.status().running());
+        assertThat(n1.failure()).isNotNull();
+        assertThat(failureOf(n1.submit(b("after")))).isInstanceOf(ServerClosedException.class)
+                .hasMessageContaining("fatal error");
+        c.close();
+        await().atMost(Duration.ofSeconds(5)).until(() -> raftThreads().isEmpty());
+    }
+
+    @Test
     void leaderListenersHearOfEveryLeader() throws Exception {
         try (LocalCluster c = new LocalCluster(3).startAll()) {
             List<String> seen = new CopyOnWriteArrayList<>();
