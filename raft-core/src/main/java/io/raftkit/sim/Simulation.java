@@ -151,8 +151,8 @@ public final class Simulation {
         }
         ClusterConfig membership = ClusterConfig.of(ids);
         for (String id : ids) {
-            RaftConfig cfg = new RaftConfig(id, SimOptions.ELECTION_TICKS, SimOptions.HEARTBEAT_TICKS, 16 * 1024,
-                    64, 0, 1 << 20, options.preVote(), options.checkQuorum());
+            RaftConfig cfg = new RaftConfig(id, SimOptions.ELECTION_TICKS, SimOptions.HEARTBEAT_TICKS, options.maxSizePerMsg(),
+                    options.maxInflightMsgs(), 0, 1 << 20, options.preVote(), options.checkQuorum());
             SimNode node = new SimNode(id, cfg);
             node.storage = InMemoryLogStorage.manualSync();
             node.storage.append(null, List.of(Entry.config(1, 0, membership)));
