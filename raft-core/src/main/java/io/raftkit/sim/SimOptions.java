@@ -27,12 +27,15 @@ import java.util.SplittableRandom;
  * @param durableStateMachine the state machine keeps its state across crashes (reports its applied index)
  * @param preVote             nodes run PreVote
  * @param checkQuorum         leaders run CheckQuorum
+ * @param maxSizePerMsg       bytes of entries per append (1 = one entry per append)
+ * @param maxInflightMsgs     appends in flight per follower
  */
 public record SimOptions(long seed, int nodes, int steps, int clients, int keys, double readFraction,
                          double lossRate, double duplicateRate, int minDelayMicros, int maxDelayMicros,
                          boolean partitions, boolean crashes, boolean tornWrites, boolean pauses,
                          boolean clockSkew, int minSyncMicros, int maxSyncMicros,
-                         boolean durableStateMachine, boolean preVote, boolean checkQuorum) {
+                         boolean durableStateMachine, boolean preVote, boolean checkQuorum,
+                         long maxSizePerMsg, int maxInflightMsgs) {
 
     /** Microseconds of virtual time per nominal tick. */
     public static final int TICK_MICROS = 1_000;
@@ -62,20 +65,25 @@ public record SimOptions(long seed, int nodes, int steps, int clients, int keys,
         boolean durableSm = r.nextBoolean();
         boolean preVote = r.nextInt(4) != 0;
         boolean checkQuorum = r.nextInt(4) != 0;
+        // small appends split a new leader's no-op from the older entries before it, which is
+        // what exposes a broken commit rule (Figure 8); small windows exercise probing
+        long maxSize = new long[] {1, 300, 16 * 1024}[r.nextInt(3)];
+        int inflight = new int[] {1, 4, 64}[r.nextInt(3)];
         return new SimOptions(seed, nodes, steps, clients, keys, readFraction, loss, dup, minDelay, maxDelay,
-                partitions, crashes, torn, pauses, skew, minSync, maxSync, durableSm, preVote, checkQuorum);
+                partitions, crashes, torn, pauses, skew, minSync, maxSync, durableSm, preVote, checkQuorum,
+                maxSize, inflight);
     }
 
     /** A calm network: no faults at all, small delays. Scenarios add their own faults. */
     public static SimOptions reliable(long seed, int nodes) {
         return new SimOptions(seed, nodes, 0, 3, 3, 0.2, 0, 0, 100, 500, false, false, false, false, false,
-                100, 300, false, true, true);
+                100, 300, false, true, true, 16 * 1024, 64);
     }
 
     /** An unreliable network: loss, duplication and long delays, but no scheduled faults. */
     public static SimOptions unreliable(long seed, int nodes) {
         return new SimOptions(seed, nodes, 0, 3, 3, 0.2, 0.1, 0.05, 100, 5_000, false, false, false, false, false,
-                100, 1_000, false, true, true);
+                100, 1_000, false, true, true, 16 * 1024, 64);
     }
 
     private static double pick(SplittableRandom r, double... values) {

@@ -151,8 +151,8 @@ public final class Simulation {
         }
         ClusterConfig membership = ClusterConfig.of(ids);
         for (String id : ids) {
-            RaftConfig cfg = new RaftConfig(id, SimOptions.ELECTION_TICKS, SimOptions.HEARTBEAT_TICKS, 16 * 1024,
-                    64, 0, 1 << 20, options.preVote(), options.checkQuorum());
+            RaftConfig cfg = new RaftConfig(id, SimOptions.ELECTION_TICKS, SimOptions.HEARTBEAT_TICKS, options.maxSizePerMsg(),
+                    options.maxInflightMsgs(), 0, 1 << 20, options.preVote(), options.checkQuorum());
             SimNode node = new SimNode(id, cfg);
             node.storage = InMemoryLogStorage.manualSync();
             node.storage.append(null, List.of(Entry.config(1, 0, membership)));
@@ -264,9 +264,15 @@ public final class Simulation {
         return history;
     }
 
-    private boolean runUntil(Supplier<Boolean> condition, long maxMicros) {
+    /**
+     * Runs events until {@code condition} holds (checked after every step) or {@code maxMicros}
+     * of virtual time pass.
+     *
+     * @return whether the condition holds
+     */
+    public boolean runUntil(java.util.function.BooleanSupplier condition, long maxMicros) {
         long deadline = now + maxMicros;
-        while (!condition.get()) {
+        while (!condition.getAsBoolean()) {
             if (events.isEmpty() || events.peek().time > deadline) {
                 return false;
             }
@@ -477,9 +483,11 @@ public final class Simulation {
     private void deliverLater(Message m) {
         long delay = networkDelay();
         SimNode to = nodes.get(m.to());
+        int from = ids.indexOf(m.from());
+        int dest = ids.indexOf(m.to());
         at(now + delay, to.id, () -> {
-            if (!to.up) {
-                return;
+            if (!to.up || cut[from][dest]) {
+                return; // a partition also drops what was already on the wire
             }
             int incarnation = to.incarnation;
             whenRunning(to, incarnation, () -> {
@@ -828,6 +836,21 @@ public final class Simulation {
     /** Whether a node is running (not crashed). */
     public boolean isUp(String id) {
         return nodes.get(id).up;
+    }
+
+    /** A node's role. */
+    public Role role(String id) {
+        return nodes.get(id).raft.role();
+    }
+
+    /** The index of a node's last log entry. */
+    public long lastIndex(String id) {
+        return nodes.get(id).raft.lastIndex();
+    }
+
+    /** The term of a node's last log entry. */
+    public long lastTerm(String id) {
+        return nodes.get(id).raft.lastTerm();
     }
 
     /** The commit index a node knows. */

@@ -30,14 +30,15 @@ class SimulationSeedsTest {
         AtomicLong acknowledged = new AtomicLong();
         AtomicLong threeNode = new AtomicLong();
         LongStream.range(BASE_SEED, BASE_SEED + SEEDS).parallel().forEach(seed -> {
+            SimOptions options = SimOptions.fromSeed(seed, STEPS);
+            if (options.nodes() == 3) {
+                threeNode.incrementAndGet();
+            }
             try {
-                SimulationResult r = Simulation.of(SimOptions.fromSeed(seed, STEPS)).run();
+                SimulationResult r = Simulation.of(options).run();
                 steps.addAndGet(r.steps());
                 elections.addAndGet(r.elections());
                 acknowledged.addAndGet(r.acknowledged());
-                if (r.options().nodes() == 3) {
-                    threeNode.incrementAndGet();
-                }
             } catch (Throwable t) {
                 failures.add("seed " + seed + ": " + t + (t instanceof SafetyViolation ? ""
                         : "\n  replay with trace: " + SafetyViolation.replayCommand(seed, STEPS)));

@@ -126,6 +126,7 @@ public final class NettyTransport implements Transport {
                     // Bounds what one peer's connection buffers beyond its queue; a drain stops at
                     // the high mark and resumes when the socket has taken the backlog.
                     .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 << 10, 1 << 20));
+            io.tune(dialler);
             Backoff backoff = new Backoff(config.reconnectBackoffMin().toMillis(),
                     config.reconnectBackoffMax().toMillis(), () -> ThreadLocalRandom.current().nextDouble());
             Map<String, PeerConnection> connections = new HashMap<>();
