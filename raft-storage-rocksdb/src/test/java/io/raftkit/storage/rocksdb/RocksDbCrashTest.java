@@ -7,7 +7,6 @@ import io.raftkit.spi.Entry;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -119,7 +118,8 @@ class RocksDbCrashTest {
                     lines.add(line);
                 }
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                // the parent closes the pipe once the killed child is reaped: the lines read so
+                // far are all there is, and they are what the round checks
             }
         }, "crash-child-stdout");
         t.setDaemon(true);
