@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /** The code of docs/getting-started.md; GettingStartedClusterTest runs it and checks the doc quotes it exactly. */
 public final class GettingStarted {
@@ -68,15 +70,20 @@ public final class GettingStarted {
     }
 
     // tag::find-leader[]
-    static RaftServer awaitLeader(List<RaftServer> nodes) throws InterruptedException {
-        while (true) {
-            for (RaftServer node : nodes) {
-                if (node.status().isLeader()) {
-                    return node;
+    static RaftServer awaitLeader(List<RaftServer> nodes) throws Exception {
+        CompletableFuture<RaftServer> elected = new CompletableFuture<>();
+        for (RaftServer node : nodes) {
+            node.addLeaderListener((leaderId, term, isSelf) -> {
+                if (isSelf) {
+                    elected.complete(node);
                 }
+            });
+            if (node.status().isLeader()) { // elected before the listener was added
+                elected.complete(node);
             }
-            Thread.sleep(50); // an election takes one to two election timeouts (1-2 s by default)
         }
+        // an election takes one to two election timeouts (1-2 s by default)
+        return elected.get(30, TimeUnit.SECONDS);
     }
     // end::find-leader[]
 
