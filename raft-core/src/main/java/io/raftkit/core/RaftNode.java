@@ -798,8 +798,19 @@ public final class RaftNode {
                 || raftLog.hasEntriesToApply()
                 || reads.hasReadStates()
                 || reads.hasRoundToSend()
-                || !hardState().equals(lastHardState)
-                || !softState().equals(lastSoftState);
+                || hardStateChanged()
+                || softStateChanged();
+    }
+
+    // compared field by field: hasReady() runs once per loop turn and should not allocate
+    private boolean hardStateChanged() {
+        return lastHardState.term() != term || lastHardState.commit() != raftLog.committed()
+                || !Objects.equals(lastHardState.votedFor(), vote);
+    }
+
+    private boolean softStateChanged() {
+        return lastSoftState.role() != role || lastSoftState.term() != term
+                || !Objects.equals(lastSoftState.leader(), leader);
     }
 
     /**
