@@ -178,11 +178,20 @@ public final class RaftServer implements AutoCloseable {
      * Proposes a command. Never blocks.
      *
      * @param command the command, handed to {@link StateMachine#apply} on every node; not copied,
-     *                so do not change it afterwards
-     * @return the state machine's result on this node; see the class comment for the failures
+     *                so do not change it afterwards; at most {@link ServerConfig#maxAppendBytes()} bytes
+     * @return the state machine's result on this node; see the class comment for the failures. A
+     *         command larger than {@code maxAppendBytes} fails at once with an
+     *         {@link IllegalArgumentException} and is not proposed
      */
     public CompletableFuture<byte[]> submit(byte[] command) {
         Objects.requireNonNull(command, "command");
+        if (command.length > config.maxAppendBytes()) {
+            // an entry must fit in one append message (and so in one transport frame): a bigger
+            // one could never be replicated, and every command after it would wait behind it
+            return CompletableFuture.failedFuture(new IllegalArgumentException("command of " + command.length
+                    + " bytes exceeds maxAppendBytes (" + config.maxAppendBytes() + "): it could never be"
+                    + " replicated; raise maxAppendBytes (and the transport's frame limit) or split the command"));
+        }
         if (state != State.RUNNING) {
             if (metrics != null) {
                 metrics.proposalRejectedClosed();

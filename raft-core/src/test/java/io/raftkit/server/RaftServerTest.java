@@ -131,6 +131,17 @@ class RaftServerTest {
     }
 
     @Test
+    void aCommandTooBigToReplicateIsRefusedAndTheClusterKeepsWorking() throws Exception {
+        try (LocalCluster c = new LocalCluster(3, cfg -> cfg.withMaxAppendBytes(1024)).startAll()) {
+            RaftServer leader = c.awaitLeader();
+            assertThat(failureOf(leader.submit(new byte[1025]))).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("maxAppendBytes");
+            assertThat(leader.submit(new byte[1024]).get(5, TimeUnit.SECONDS)).isNotNull();
+            assertThat(leader.submit(b("after")).get(5, TimeUnit.SECONDS)).isNotNull();
+        }
+    }
+
+    @Test
     void tooManyPendingRequestsAreRefusedWithOverloaded() throws Exception {
         try (LocalCluster c = new LocalCluster(1, cfg -> cfg.withMaxPendingRequests(10)).startAll()) {
             RaftServer n1 = c.awaitLeader();
