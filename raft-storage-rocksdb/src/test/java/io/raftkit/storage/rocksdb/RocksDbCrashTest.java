@@ -55,11 +55,15 @@ class RocksDbCrashTest {
             try {
                 if (random.nextInt(100) < 15) {
                     killedBeforeReady++;
-                    Thread.sleep(random.nextInt(700)); // a kill while the JVM starts or the log recovers
+                    // a kill while the JVM starts or the log recovers; the child must not exit by itself
+                    assertThat(child.waitFor(random.nextInt(700), TimeUnit.MILLISECONDS))
+                            .as(where + ": the child died on its own: " + lines).isFalse();
                 } else {
                     await().atMost(Duration.ofSeconds(60)).until(() -> !lines.isEmpty() || !child.isAlive());
                     assertThat(child.isAlive()).as(where + ": the child died on its own: " + lines).isTrue();
-                    Thread.sleep(random.nextInt(400)); // the random moment of the kill
+                    // the random moment of the kill, while the child appends
+                    assertThat(child.waitFor(random.nextInt(400), TimeUnit.MILLISECONDS))
+                            .as(where + ": the child died on its own: " + lines).isFalse();
                 }
             } finally {
                 child.destroyForcibly(); // SIGKILL on Linux
