@@ -54,7 +54,8 @@ public final class CrashChildMain {
             }
             storage.append(new HardState(term, "n1", commit), batch).whenComplete((v, error) -> {
                 if (error != null) {
-                    error.printStackTrace();
+                    org.slf4j.LoggerFactory.getLogger(CrashChildMain.class)
+                            .error("append of entries up to {} failed; the child exits", last, error);
                     System.exit(3);
                 }
                 synchronized (acknowledged) {
