@@ -5,7 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.raftkit.transport.netty.proto.Frame;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Connecting side of the handshake: sends this node's Hello as soon as the connection is up and
@@ -28,9 +27,8 @@ final class ClientHandshakeHandler extends ChannelInboundHandlerAdapter {
     private final Frame ourHello;
     private final String clusterId;
     private final String expectedPeer;
-    private final long timeoutMillis;
     private final Listener listener;
-    private ScheduledFuture<?> timeout;
+    private final HandshakeDeadline deadline;
     private boolean done;
 
     ClientHandshakeHandler(String clusterId, String selfId, String expectedPeer, long timeoutMillis,
@@ -38,7 +36,7 @@ final class ClientHandshakeHandler extends ChannelInboundHandlerAdapter {
         this.ourHello = Handshake.hello(clusterId, selfId);
         this.clusterId = clusterId;
         this.expectedPeer = expectedPeer;
-        this.timeoutMillis = timeoutMillis;
+        this.deadline = new HandshakeDeadline(timeoutMillis);
         this.listener = listener;
     }
 
@@ -46,15 +44,13 @@ final class ClientHandshakeHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         // With TLS the SslHandler holds this write until its own handshake is done.
         ctx.writeAndFlush(ourHello);
-        timeout = ctx.executor().schedule(() -> ctx.fireExceptionCaught(new ProtocolException(
-                RejectReason.HANDSHAKE_TIMEOUT, "no answer to our handshake within " + timeoutMillis + " ms")),
-                timeoutMillis, TimeUnit.MILLISECONDS);
+        deadline.arm(ctx, "no answer to our handshake");
         ctx.fireChannelActive();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        cancelTimeout();
+        deadline.cancel();
         ctx.fireChannelInactive();
     }
 
@@ -75,7 +71,7 @@ final class ClientHandshakeHandler extends ChannelInboundHandlerAdapter {
             throw new ProtocolException(RejectReason.UNEXPECTED_NODE, "dialled member '" + expectedPeer
                     + "' but node '" + frame.hello().nodeId() + "' answered");
         }
-        cancelTimeout();
+        deadline.cancel();
         done = true;
         ctx.channel().attr(Handshake.PEER_ID).set(expectedPeer);
         listener.handshakeDone(ctx.channel());
@@ -87,12 +83,5 @@ final class ClientHandshakeHandler extends ChannelInboundHandlerAdapter {
             listener.writable(ctx.channel());
         }
         ctx.fireChannelWritabilityChanged();
-    }
-
-    private void cancelTimeout() {
-        if (timeout != null) {
-            timeout.cancel(false);
-            timeout = null;
-        }
     }
 }

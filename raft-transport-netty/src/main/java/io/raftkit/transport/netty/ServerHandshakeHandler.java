@@ -5,7 +5,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.raftkit.transport.netty.proto.Frame;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,29 +22,26 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
     private final String clusterId;
     private final String selfId;
     private final Set<String> members;
-    private final long timeoutMillis;
     private final Frame ourHello;
-    private ScheduledFuture<?> timeout;
+    private final HandshakeDeadline deadline;
 
     ServerHandshakeHandler(String clusterId, String selfId, Set<String> members, long timeoutMillis) {
         this.clusterId = clusterId;
         this.selfId = selfId;
         this.members = members;
-        this.timeoutMillis = timeoutMillis;
+        this.deadline = new HandshakeDeadline(timeoutMillis);
         this.ourHello = Handshake.hello(clusterId, selfId);
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        timeout = ctx.executor().schedule(() -> ctx.fireExceptionCaught(new ProtocolException(
-                RejectReason.HANDSHAKE_TIMEOUT, "no handshake within " + timeoutMillis + " ms")),
-                timeoutMillis, TimeUnit.MILLISECONDS);
+        deadline.arm(ctx, "no handshake");
         ctx.fireChannelActive();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        cancelTimeout();
+        deadline.cancel();
         ctx.fireChannelInactive();
     }
 
@@ -67,17 +63,10 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(Handshake.reject(refused.reason()));
             throw refused;
         }
-        cancelTimeout();
+        deadline.cancel();
         ctx.channel().attr(Handshake.PEER_ID).set(hello.nodeId());
         ctx.writeAndFlush(ourHello);
         ctx.pipeline().remove(this);
         log.debug("{}: accepted connection from {} at {}", selfId, hello.nodeId(), ctx.channel().remoteAddress());
-    }
-
-    private void cancelTimeout() {
-        if (timeout != null) {
-            timeout.cancel(false);
-            timeout = null;
-        }
     }
 }
