@@ -5,16 +5,16 @@ import io.raftkit.core.tracker.Progress;
 import io.raftkit.core.tracker.ProgressTracker;
 import io.raftkit.spi.ClusterConfig;
 import io.raftkit.spi.Entry;
-import io.raftkit.spi.EntryType;
 import io.raftkit.spi.HardState;
 import io.raftkit.spi.LogStorage;
 import io.raftkit.spi.NotLeaderException;
-import io.raftkit.spi.SnapshotMeta;
 import io.raftkit.spi.message.AppendRequest;
 import io.raftkit.spi.message.AppendResponse;
 import io.raftkit.spi.message.Heartbeat;
 import io.raftkit.spi.message.HeartbeatResponse;
+import io.raftkit.spi.message.InvalidReason;
 import io.raftkit.spi.message.Message;
+import io.raftkit.spi.message.MessageValidator;
 import io.raftkit.spi.message.SnapshotChunk;
 import io.raftkit.spi.message.SnapshotResponse;
 import io.raftkit.spi.message.TimeoutNow;
@@ -49,6 +49,7 @@ public final class RaftNode {
     private final RaftLog raftLog;
     private final ProgressTracker tracker;
     private final ReadIndexTracker reads;
+    private final DroppedMessages dropped = new DroppedMessages();
 
     private long term;
     private String vote;
@@ -82,7 +83,8 @@ public final class RaftNode {
         this.random = Objects.requireNonNull(random, "random");
         HardState hs = storage.hardState();
         this.raftLog = new RaftLog(storage, hs.commit(), appliedIndex);
-        ClusterConfig membership = latestConfig(storage);
+        // the storage keeps the latest configuration as metadata: no need to read the log
+        ClusterConfig membership = storage.latestConfig().config();
         if (membership.allVoters().isEmpty()) {
             throw new IllegalStateException("the log holds no cluster configuration: call RaftNode.bootstrap first");
         }
@@ -106,24 +108,6 @@ public final class RaftNode {
         if (storage.lastIndex() == 0 && storage.snapshotMeta().index() == 0) {
             storage.append(null, List.of(Entry.config(1, 0, initial))).join();
         }
-    }
-
-    private static ClusterConfig latestConfig(LogStorage storage) {
-        long first = storage.firstIndex();
-        long hi = storage.lastIndex() + 1;
-        // scan backwards in chunks: the configuration is usually near the start or the end
-        while (hi > first) {
-            long lo = Math.max(first, hi - 256);
-            List<Entry> chunk = storage.entries(lo, hi, Long.MAX_VALUE);
-            for (int i = chunk.size() - 1; i >= 0; i--) {
-                if (chunk.get(i).type() == EntryType.CONFIG) {
-                    return ClusterConfig.decode(chunk.get(i).data());
-                }
-            }
-            hi = lo;
-        }
-        SnapshotMeta snap = storage.snapshotMeta();
-        return snap.config();
     }
 
     // --- observers ------------------------------------------------------------------------
@@ -345,8 +329,28 @@ public final class RaftNode {
         }
     }
 
-    /** Handles a message from another node (or, for persisted self-votes, from this node). */
+    /** The inbound messages {@link #step} dropped as invalid. */
+    public DroppedMessages droppedMessages() {
+        return dropped;
+    }
+
+    /**
+     * Handles a message from another node (or, for persisted self-votes, from this node).
+     *
+     * <p>Peer input can never make this throw: a message that is malformed
+     * ({@link MessageValidator}), not addressed to this node, not from a member, or that no
+     * correct peer could send given this node's log, is dropped and counted in
+     * {@link #droppedMessages()}, before it changes anything.
+     */
     public void step(Message m) {
+        InvalidReason invalid = MessageValidator.check(m, id, tracker.all().keySet());
+        if (invalid == null) {
+            invalid = contradictsLog(m);
+        }
+        if (invalid != null) {
+            drop(m, invalid);
+            return;
+        }
         if (!handleTerm(m)) {
             return;
         }
@@ -359,6 +363,67 @@ public final class RaftNode {
             case CANDIDATE, PRE_CANDIDATE -> stepCandidate(m);
             case FOLLOWER -> stepFollower(m);
         }
+    }
+
+    private void drop(Message m, InvalidReason reason) {
+        dropped.record(m.kind(), reason);
+        if (dropped.count(reason) == 1) {
+            log.warn("{} drops an invalid message ({}; further ones are logged at debug level): {}", id,
+                    reason.tag(), m);
+        } else {
+            log.debug("{} drops an invalid message ({}): {}", id, reason.tag(), m);
+        }
+    }
+
+    /**
+     * The checks of a message against this node's log: well formed, but no correct peer of a
+     * term at least ours could send it. Stale messages are left to the term rules, which answer
+     * them so that a deposed leader learns the newer term.
+     */
+    private InvalidReason contradictsLog(Message m) {
+        if (m.term() < term) {
+            return null;
+        }
+        if (m instanceof AppendRequest a && contradictsCommitted(a)) {
+            // Leader Completeness (§5.4): a leader of this term or a later one holds every entry
+            // we know is committed, so it can never ask us to replace one
+            return InvalidReason.CONFLICTS_WITH_COMMITTED;
+        }
+        if (m instanceof Heartbeat h && h.commit() > raftLog.lastIndex()) {
+            // the leader caps a heartbeat's commit at what we acknowledged to it in its term
+            return InvalidReason.COMMIT_BEYOND_LOG;
+        }
+        if (role == Role.LEADER && m.term() == term) {
+            if (m instanceof AppendResponse r && r.index() > raftLog.lastIndex()) {
+                // an answer to one of our appends names an index we sent: our log only grows
+                return InvalidReason.INDEX_BEYOND_LOG;
+            }
+            if (m instanceof HeartbeatResponse r && r.readContext() > reads.latestSequence()) {
+                return InvalidReason.UNKNOWN_READ_CONTEXT;
+            }
+        }
+        return null;
+    }
+
+    private boolean contradictsCommitted(AppendRequest a) {
+        long commit = raftLog.committed();
+        if (a.prevLogIndex() > commit) {
+            return false;
+        }
+        long prevTerm = raftLog.term(a.prevLogIndex());
+        if (prevTerm >= 0 && prevTerm != a.prevLogTerm()) {
+            return true;
+        }
+        for (Entry e : a.entries()) {
+            if (e.index() > commit) {
+                break;
+            }
+            long t = raftLog.term(e.index());
+            if (t >= 0 && t != e.term()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -1,6 +1,9 @@
 package io.raftkit.memory;
 
+import io.raftkit.spi.ClusterConfig;
+import io.raftkit.spi.ConfigEntry;
 import io.raftkit.spi.Entry;
+import io.raftkit.spi.EntryType;
 import io.raftkit.spi.HardState;
 import io.raftkit.spi.LogStorage;
 import io.raftkit.spi.LogStorageException;
@@ -10,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -68,6 +72,11 @@ public final class InMemoryLogStorage implements LogStorage {
             if (first <= visible.snapshot.index()) {
                 throw new IllegalArgumentException(
                         "entry " + first + " is inside the snapshot ending at " + visible.snapshot.index());
+            }
+        }
+        for (Entry e : entries) {
+            if (e.type() == EntryType.CONFIG) {
+                ClusterConfig.decode(e.data()); // refuse a configuration no one could read back
             }
         }
         long newLast = entries.isEmpty() ? visible.lastIndex() : entries.get(entries.size() - 1).index();
@@ -246,6 +255,11 @@ public final class InMemoryLogStorage implements LogStorage {
     }
 
     @Override
+    public synchronized ConfigEntry latestConfig() {
+        return visible.latestConfig();
+    }
+
+    @Override
     public synchronized void close() {
         if (closed) {
             return;
@@ -276,6 +290,8 @@ public final class InMemoryLogStorage implements LogStorage {
         private ArrayList<Entry> entries = new ArrayList<>();
         private SnapshotMeta snapshot = SnapshotMeta.EMPTY;
         private HardState hardState = HardState.EMPTY;
+        /** The configuration entries in the log, by index. */
+        private TreeMap<Long, ClusterConfig> configs = new TreeMap<>();
 
         long firstIndex() {
             return snapshot.index() + 1;
@@ -294,6 +310,11 @@ public final class InMemoryLogStorage implements LogStorage {
                 if (!a.entries().isEmpty()) {
                     truncateFrom(a.entries().get(0).index());
                     entries.addAll(a.entries());
+                    for (Entry e : a.entries()) {
+                        if (e.type() == EntryType.CONFIG) {
+                            configs.put(e.index(), ClusterConfig.decode(e.data()));
+                        }
+                    }
                 }
                 if (a.hardState() != null) {
                     hardState = a.hardState();
@@ -306,6 +327,7 @@ public final class InMemoryLogStorage implements LogStorage {
         }
 
         private void truncateFrom(long index) {
+            configs.tailMap(index, true).clear();
             int keep = (int) Math.max(0, index - firstIndex());
             if (keep < entries.size()) {
                 entries.subList(keep, entries.size()).clear();
@@ -323,6 +345,19 @@ public final class InMemoryLogStorage implements LogStorage {
             }
             entries = kept;
             snapshot = snap;
+            if (matches) {
+                configs.headMap(snap.index(), true).clear();
+            } else {
+                configs.clear();
+            }
+        }
+
+        ConfigEntry latestConfig() {
+            var last = configs.lastEntry();
+            if (last != null) {
+                return new ConfigEntry(last.getKey(), last.getValue());
+            }
+            return snapshot.index() > 0 ? new ConfigEntry(snapshot.index(), snapshot.config()) : ConfigEntry.NONE;
         }
 
         LogState copy() {
@@ -330,6 +365,7 @@ public final class InMemoryLogStorage implements LogStorage {
             c.entries = new ArrayList<>(entries);
             c.snapshot = snapshot;
             c.hardState = hardState;
+            c.configs = new TreeMap<>(configs);
             return c;
         }
     }

@@ -1,5 +1,6 @@
 package io.raftkit.server;
 
+import io.raftkit.spi.ConfigEntry;
 import io.raftkit.spi.Entry;
 import io.raftkit.spi.HardState;
 import io.raftkit.spi.LogStorage;
@@ -164,6 +165,11 @@ final class CachingLogStorage implements LogStorage {
     @Override
     public SnapshotMeta snapshotMeta() {
         return storage.snapshotMeta();
+    }
+
+    @Override
+    public ConfigEntry latestConfig() {
+        return storage.latestConfig();
     }
 
     @Override

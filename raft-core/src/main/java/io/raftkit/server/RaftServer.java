@@ -139,12 +139,15 @@ public final class RaftServer implements AutoCloseable {
      * restores the core from storage, starts the threads and the transport.
      *
      * @return this server
-     * @throws IllegalStateException if already started or closed, or if the storage is inconsistent
+     * @throws IllegalStateException if already started or closed, if the storage is inconsistent, or if
+     *                               the storage holds a configuration whose members differ from the
+     *                               builder's (in any order)
      */
     public synchronized RaftServer start() {
         if (state != State.NEW) {
             throw new IllegalStateException("server " + id + " was already started");
         }
+        MemberListCheck.verify(id, storage, members.keySet());
         RaftNode.bootstrap(storage, ClusterConfig.of(members.keySet()));
         long alreadyApplied = stateMachine.lastAppliedIndex();
         // recent entries stay in memory: the leader applies what it just wrote without a disk read
@@ -154,6 +157,7 @@ public final class RaftServer implements AutoCloseable {
         List<String> followers = new ArrayList<>(members.keySet());
         followers.remove(id);
         this.metrics = new ServerMetrics(registry, id, this, followers);
+        node.droppedMessages().listen(metrics::messageInvalid);
         this.term = node.term();
         this.commitIndex = node.commitIndex();
         this.lastIndex = node.lastIndex();

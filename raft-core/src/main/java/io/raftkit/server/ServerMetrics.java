@@ -7,10 +7,13 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
-import java.util.ArrayList;
+import io.raftkit.spi.message.InvalidReason;
+import io.raftkit.spi.message.Message;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToDoubleFunction;
@@ -32,12 +35,14 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>raft.follower.match.lag (tag follower): leader's last index minus the follower's match
  *       index, 0 when not leader</td><td>gauge</td></tr>
  *   <tr><td>raft.read.latency: query until served</td><td>timer</td></tr>
+ *   <tr><td>raft.messages.invalid (tags kind, reason): inbound messages the core dropped as
+ *       malformed or impossible</td><td>counter</td></tr>
  * </table>
  */
 final class ServerMetrics {
 
     private final MeterRegistry registry;
-    private final List<Meter> meters = new ArrayList<>();
+    private final List<Meter> meters = new CopyOnWriteArrayList<>(); // the loop thread may add while close() runs
     private final Map<String, AtomicLong> followerLag = new ConcurrentHashMap<>();
     private final Counter leaderChanges;
     private final Counter electionsStarted;
@@ -52,6 +57,8 @@ final class ServerMetrics {
     private final DistributionSummary applyBatch;
     private final Timer readLatency;
     private final Tags tags;
+    /** raft.messages.invalid by kind and reason, registered on first use. */
+    private final Map<String, Counter> invalidMessages = new ConcurrentHashMap<>();
 
     ServerMetrics(MeterRegistry registry, String nodeId, RaftServer server, Iterable<String> followers) {
         this.registry = registry;
@@ -185,6 +192,16 @@ final class ServerMetrics {
     void readServed(long nanos) {
         if (registry != null) {
             readLatency.record(nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** The core dropped an invalid inbound message. */
+    void messageInvalid(Message.Kind kind, InvalidReason reason) {
+        if (registry != null) {
+            String tagKind = kind.name().toLowerCase(Locale.ROOT);
+            invalidMessages.computeIfAbsent(tagKind + "/" + reason.tag(), k -> counter("raft.messages.invalid",
+                    "inbound messages dropped as malformed or impossible",
+                    Tags.of("kind", tagKind, "reason", reason.tag()))).increment();
         }
     }
 

@@ -27,9 +27,11 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -63,6 +65,7 @@ public final class Simulation {
     private final List<SimClient> clients = new ArrayList<>();
     private final Set<Long> acknowledgedPuts = new HashSet<>();
     private final List<String> notable = new ArrayList<>();
+    private Consumer<Message> tap = m -> { };
     private final Map<Long, Integer> resultHashes = new HashMap<>();
     private Supplier<StateMachine> stateMachineFactory = KvStateMachine::new;
     private CommandSource commandSource;
@@ -119,6 +122,38 @@ public final class Simulation {
         this.stateMachineFactory = factory;
         this.commandSource = commands;
         return this;
+    }
+
+    /**
+     * Tells {@code observer} about every message a node sends, before the network decides its
+     * fate (a test hook: a fuzzer replays or mutates what it sees).
+     */
+    public Simulation tap(Consumer<Message> observer) {
+        this.tap = Objects.requireNonNull(observer, "observer");
+        return this;
+    }
+
+    /**
+     * Steps {@code m} into node {@code nodeId} now, as if it had just arrived from the network
+     * (whatever its addressing says), and checks the safety properties after it. Ignored while
+     * the node is down or paused. A test hook for injecting forged or malformed messages.
+     */
+    public void inject(String nodeId, Message m) {
+        SimNode node = nodes.get(nodeId);
+        if (!node.up || node.paused) {
+            return;
+        }
+        if (trace != null) {
+            trace.printf("%10s   inject into %s: %s%n", "", nodeId, m);
+        }
+        node.raft.step(m);
+        process(node);
+        checker.afterStep(node);
+    }
+
+    /** The messages node {@code nodeId}'s current incarnation dropped as invalid. */
+    public long droppedMessages(String nodeId) {
+        return nodes.get(nodeId).raft.droppedMessages().total();
     }
 
     /** Prints every step to {@code out}. */
@@ -466,6 +501,7 @@ public final class Simulation {
 
     private void send(SimNode from, Message m) {
         checker.sending(from, m);
+        tap.accept(m);
         int a = ids.indexOf(m.from());
         int b = ids.indexOf(m.to());
         if (b < 0 || cut[a][b] || random.nextDouble() < lossRate) {

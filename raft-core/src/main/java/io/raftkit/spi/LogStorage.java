@@ -104,6 +104,18 @@ public interface LogStorage extends AutoCloseable {
     SnapshotMeta snapshotMeta();
 
     /**
+     * The latest configuration: the {@link EntryType#CONFIG} entry with the highest index in
+     * {@code [firstIndex(), lastIndex()]}, decoded; if there is none, the snapshot's
+     * configuration at the snapshot index if there is a snapshot; else {@link ConfigEntry#NONE}.
+     *
+     * <p>It follows every write as it is accepted (appends that add or replace configuration
+     * entries, truncations and compactions that remove them), and after a reopen it is what the
+     * durable log says. An implementation keeps it as metadata so that a node can start without
+     * reading its log: answering it must not scan the log.
+     */
+    ConfigEntry latestConfig();
+
+    /**
      * Closes the storage. Writes still queued fail with a {@link LogStorageException}.
      * Idempotent.
      */

@@ -56,6 +56,7 @@ class GroupCommitTest {
         @Override public List<Entry> entries(long f, long t, long m) { return d.entries(f, t, m); }
         @Override public HardState hardState() { return d.hardState(); }
         @Override public SnapshotMeta snapshotMeta() { return d.snapshotMeta(); }
+        @Override public io.raftkit.spi.ConfigEntry latestConfig() { return d.latestConfig(); }
         @Override public void close() { d.close(); }
     }
 

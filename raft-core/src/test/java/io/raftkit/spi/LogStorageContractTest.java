@@ -305,6 +305,109 @@ public abstract class LogStorageContractTest {
         assertThatThrownBy(() -> storage.termAt(-1)).isInstanceOf(IndexOutOfBoundsException.class);
     }
 
+    // ---------------------------------------------------------------- latest configuration
+
+    private static final ClusterConfig FIRST = ClusterConfig.of("n1", "n2", "n3");
+    private static final ClusterConfig SECOND = new ClusterConfig(java.util.Set.of("n1", "n2", "n4"),
+            java.util.Set.of("n1", "n2", "n3"));
+
+    /** Entries 1..10 of term 1 with configuration entries at 1 ({@link #FIRST}) and 6 ({@link #SECOND}). */
+    private static List<Entry> logWithTwoConfigs() {
+        List<Entry> out = entries(1, 10, 1);
+        out.set(0, Entry.config(1, 1, FIRST));
+        out.set(5, Entry.config(6, 1, SECOND));
+        return out;
+    }
+
+    @Test
+    void aNewLogHasNoConfiguration() {
+        assertThat(storage.latestConfig()).isEqualTo(ConfigEntry.NONE);
+        await(storage.append(null, entries(1, 3, 1)));
+        assertThat(storage.latestConfig()).isEqualTo(ConfigEntry.NONE);
+        reopen();
+        assertThat(storage.latestConfig()).isEqualTo(ConfigEntry.NONE);
+    }
+
+    @Test
+    void theLatestConfigurationIsTheLastConfigurationEntry() {
+        await(storage.append(null, logWithTwoConfigs().subList(0, 5)));
+        assertThat(storage.latestConfig()).isEqualTo(new ConfigEntry(1, FIRST));
+        await(storage.append(null, logWithTwoConfigs().subList(5, 10)));
+        assertThat(storage.latestConfig()).isEqualTo(new ConfigEntry(6, SECOND));
+        reopen();
+        assertThat(storage.latestConfig()).isEqualTo(new ConfigEntry(6, SECOND));
+        assertThat(all()).isEqualTo(logWithTwoConfigs());
+    }
+
+    @Test
+    void truncatingPastAConfigurationEntryFallsBackToTheEarlierOne() {
+        await(storage.append(null, logWithTwoConfigs()));
+        await(storage.truncateSuffix(7));
+        assertThat(storage.latestConfig()).isEqualTo(new ConfigEntry(6, SECOND));
+        await(storage.truncateSuffix(6));
+        assertThat(storage.latestConfig()).isEqualTo(new ConfigEntry(1, FIRST));
+        reopen();
+        assertThat(storage.latestConfig()).isEqualTo(new ConfigEntry(1, FIRST));
+        await(storage.truncateSuffix(1));
+        assertThat(storage.latestConfig()).isEqualTo(ConfigEntry.NONE);
+        reopen();
+        assertThat(storage.latestConfig()).isEqualTo(ConfigEntry.NONE);
+    }
+
+    @Test
+    void aSuffixReplacementRemovesAndAddsConfigurationEntries() {
+        await(storage.append(null, logWithTwoConfigs()));
+        await(storage.append(null, entries(6, 8, 2))); // a command replaces the entry at 6
+        assertThat(storage.latestConfig()).isEqualTo(new ConfigEntry(1, FIRST));
+        reopen();
+        assertThat(storage.latestConfig()).isEqualTo(new ConfigEntry(1, FIRST));
+        ClusterConfig third = ClusterConfig.of("n7", "n8", "n9");
+        await(storage.append(null, List.of(Entry.config(8, 3, third)))); // a configuration replaces a command
+        assertThat(storage.latestConfig()).isEqualTo(new ConfigEntry(8, third));
+        await(storage.append(null, List.of(Entry.config(8, 4, FIRST)))); // and another one at the same index
+        assertThat(storage.latestConfig()).isEqualTo(new ConfigEntry(8, FIRST));
+        reopen();
+        assertThat(storage.latestConfig()).isEqualTo(new ConfigEntry(8, FIRST));
+        assertThat(storage.lastIndex()).isEqualTo(8);
+    }
+
+    @Test
+    void compactionKeepsTheConfigurationEntriesAfterTheSnapshotOrFallsBackToTheSnapshots() {
+        await(storage.append(new HardState(1, null, 10), logWithTwoConfigs()));
+        SnapshotMeta first = new SnapshotMeta(4, 1, FIRST);
+        await(storage.compact(first));
+        assertThat(storage.latestConfig()).isEqualTo(new ConfigEntry(6, SECOND));
+        reopen();
+        assertThat(storage.latestConfig()).isEqualTo(new ConfigEntry(6, SECOND));
+        SnapshotMeta second = new SnapshotMeta(8, 1, SECOND);
+        await(storage.compact(second));
+        assertThat(storage.latestConfig()).isEqualTo(new ConfigEntry(8, SECOND));
+        reopen();
+        assertThat(storage.latestConfig()).isEqualTo(new ConfigEntry(8, SECOND));
+    }
+
+    @Test
+    void aSnapshotThatDiscardsTheLogBringsItsConfiguration() {
+        await(storage.append(null, logWithTwoConfigs()));
+        ClusterConfig other = ClusterConfig.of("a", "b", "c");
+        await(storage.compact(new SnapshotMeta(20, 3, other)));
+        assertThat(storage.latestConfig()).isEqualTo(new ConfigEntry(20, other));
+        reopen();
+        assertThat(storage.latestConfig()).isEqualTo(new ConfigEntry(20, other));
+        await(storage.append(null, List.of(Entry.config(21, 3, FIRST))));
+        reopen();
+        assertThat(storage.latestConfig()).isEqualTo(new ConfigEntry(21, FIRST));
+    }
+
+    @Test
+    void aConfigurationEntryThatDoesNotDecodeIsRejectedAndChangesNothing() {
+        await(storage.append(null, logWithTwoConfigs()));
+        Entry garbage = new Entry(11, 1, EntryType.CONFIG, new byte[] {1, 2, 3});
+        assertThatThrownBy(() -> storage.append(null, List.of(garbage))).isInstanceOf(IllegalArgumentException.class);
+        assertThat(storage.lastIndex()).isEqualTo(10);
+        assertThat(storage.latestConfig()).isEqualTo(new ConfigEntry(6, SECOND));
+    }
+
     // ---------------------------------------------------------------- compaction
 
     @Test

@@ -131,7 +131,11 @@ final class LogStorageModelRun {
         for (long i = from; i < from + n; i++) {
             byte[] data = new byte[random.nextInt(200)];
             random.nextBytes(data);
-            entries.add(Entry.command(i, entryTerm, data));
+            if (random.nextInt(5) == 0) {
+                entries.add(Entry.config(i, entryTerm, ClusterConfig.of("n" + random.nextInt(3), "m" + i)));
+            } else {
+                entries.add(Entry.command(i, entryTerm, data));
+            }
         }
         truncate(from);
         log.addAll(entries);
@@ -161,11 +165,22 @@ final class LogStorageModelRun {
         snapshot = meta;
     }
 
+    private ConfigEntry latestConfig() {
+        for (int i = log.size() - 1; i >= 0; i--) {
+            Entry e = log.get(i);
+            if (e.type() == EntryType.CONFIG) {
+                return new ConfigEntry(e.index(), ClusterConfig.decode(e.data()));
+            }
+        }
+        return snapshot.index() > 0 ? new ConfigEntry(snapshot.index(), snapshot.config()) : ConfigEntry.NONE;
+    }
+
     private void verify() {
         assertThat(storage.firstIndex()).as(where()).isEqualTo(first());
         assertThat(storage.lastIndex()).as(where()).isEqualTo(last());
         assertThat(storage.hardState()).as(where()).isEqualTo(hardState);
         assertThat(storage.snapshotMeta()).as(where()).isEqualTo(snapshot);
+        assertThat(storage.latestConfig()).as(where() + ", latestConfig").isEqualTo(latestConfig());
         for (long i = first() - 1; i <= last(); i++) {
             assertThat(storage.termAt(i)).as(where() + ", termAt(" + i + ")").isEqualTo(termAt(i));
         }

@@ -1,6 +1,8 @@
 package io.raftkit.storage.rocksdb;
 
 import io.raftkit.spi.Entry;
+import io.raftkit.spi.EntryType;
+import java.util.List;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
 
@@ -23,8 +25,12 @@ final class BatchEncoder {
     /** Adds {@code write}'s operations to {@code batch} and returns how many entries it writes. */
     static int add(WriteBatch batch, Write write) throws RocksDBException {
         if (write instanceof Write.Append a) {
+            deleteConfigs(batch, a.staleConfigs()); // first: a new configuration at the same index wins
             for (Entry e : a.entries()) {
                 batch.put(KeyLayout.entryKey(e.index()), ValueCodec.encodeEntry(e));
+                if (e.type() == EntryType.CONFIG) {
+                    batch.put(KeyLayout.configKey(e.index()), ValueCodec.encodeConfig(e.index(), e.data()));
+                }
             }
             deleteEntries(batch, a.staleFrom(), a.staleTo());
             if (a.hardState() != null) {
@@ -34,11 +40,19 @@ final class BatchEncoder {
         }
         if (write instanceof Write.Truncate t) {
             deleteEntries(batch, t.fromIndex(), t.toIndex());
+            deleteConfigs(batch, t.staleConfigs());
         } else if (write instanceof Write.Compact c) {
             batch.put(KeyLayout.SNAPSHOT, ValueCodec.encodeSnapshot(c.snapshot()));
             deleteEntries(batch, c.firstIndex(), c.deleteTo());
+            deleteConfigs(batch, c.staleConfigs());
         }
         return 0;
+    }
+
+    private static void deleteConfigs(WriteBatch batch, List<Long> indexes) throws RocksDBException {
+        for (long index : indexes) {
+            batch.delete(KeyLayout.configKey(index));
+        }
     }
 
     private static void deleteEntries(WriteBatch batch, long from, long to) throws RocksDBException {

@@ -9,10 +9,15 @@ import java.nio.ByteBuffer;
  * RocksDB's bytewise order is index order (indexes are never negative) and a log prefix or
  * suffix is one key range. The metadata keys are single bytes above {@code 'e'}, so they
  * never fall inside an entry range.
+ *
+ * <p>Every configuration entry also has a configuration key, {@code 'c'} followed by its index
+ * in the same way, written and removed in the same batch as the entry. The latest configuration
+ * is the last of these keys, so finding it needs no scan of the entries.
  */
 final class KeyLayout {
 
     static final byte ENTRY_PREFIX = 'e';
+    static final byte CONFIG_PREFIX = 'c';
     static final int ENTRY_KEY_LENGTH = 9;
 
     /** The format marker, written once when the directory is initialised. */
@@ -24,6 +29,8 @@ final class KeyLayout {
 
     /** Exclusive upper bound of every entry key. */
     static final byte[] ENTRIES_END = {ENTRY_PREFIX + 1};
+    /** Exclusive upper bound of every configuration key. */
+    static final byte[] CONFIGS_END = {CONFIG_PREFIX + 1};
 
     private KeyLayout() {
     }
@@ -32,10 +39,19 @@ final class KeyLayout {
         return ByteBuffer.allocate(ENTRY_KEY_LENGTH).put(ENTRY_PREFIX).putLong(index).array();
     }
 
+    static byte[] configKey(long index) {
+        return ByteBuffer.allocate(ENTRY_KEY_LENGTH).put(CONFIG_PREFIX).putLong(index).array();
+    }
+
+    static boolean isConfigKey(byte[] key) {
+        return key.length == ENTRY_KEY_LENGTH && key[0] == CONFIG_PREFIX;
+    }
+
     static boolean isEntryKey(byte[] key) {
         return key.length == ENTRY_KEY_LENGTH && key[0] == ENTRY_PREFIX;
     }
 
+    /** The index in an entry key or a configuration key. */
     static long indexOf(byte[] entryKey) {
         return ByteBuffer.wrap(entryKey, 1, 8).getLong();
     }

@@ -1,16 +1,25 @@
 package io.raftkit.storage.rocksdb;
 
+import io.raftkit.spi.ClusterConfig;
+import io.raftkit.spi.Entry;
+import io.raftkit.spi.EntryType;
 import io.raftkit.spi.HardState;
 import io.raftkit.spi.LogStorageException;
 import io.raftkit.spi.SnapshotMeta;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.TreeMap;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
 import org.rocksdb.Status;
+import org.rocksdb.WriteBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Start-up checks: rebuilds the {@link LogState} from disk and refuses to start on anything
@@ -25,6 +34,8 @@ import org.rocksdb.Status;
  * with the index and the directory in the message.
  */
 final class LogRecovery {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LogRecovery.class);
 
     static final byte[] FORMAT_MARKER = "raftkit-log-v1".getBytes(StandardCharsets.US_ASCII);
 
@@ -48,7 +59,15 @@ final class LogRecovery {
             HardState hardState = readHardState();
             SnapshotMeta snapshot = readSnapshot();
             LogState state = new LogState(snapshot, hardState);
-            scanEntries(state);
+            TreeMap<Long, ClusterConfig> configKeys = readConfigKeys();
+            List<Entry> unindexed = new ArrayList<>();
+            scanEntries(state, configKeys, unindexed);
+            if (!configKeys.isEmpty()) {
+                long index = configKeys.firstKey();
+                throw new CorruptLogException(dir, index, "refusing to start: log storage directory " + dir
+                        + " has a configuration key for index " + index + " but no configuration entry there");
+            }
+            addConfigKeys(unindexed);
             if (hardState.commit() > state.lastIndex()) {
                 throw new CorruptLogException(dir, state.lastIndex() + 1, "refusing to start: the hard state's commit "
                         + "index " + hardState.commit() + " is beyond the last entry " + state.lastIndex()
@@ -63,6 +82,33 @@ final class LogRecovery {
             }
             throw new LogStorageException("cannot read log storage directory " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    private void recoverConfig(LogState state, Entry entry, TreeMap<Long, ClusterConfig> configKeys,
+                               List<Entry> unindexed) throws ValueCodec.CorruptValueException {
+        long index = entry.index();
+        ClusterConfig keyed = configKeys.remove(index);
+        if (entry.type() != EntryType.CONFIG) {
+            if (keyed != null) {
+                throw new CorruptLogException(dir, index, "refusing to start: log storage directory " + dir
+                        + " has a configuration key for index " + index + " but the entry there is a "
+                        + entry.type());
+            }
+            return;
+        }
+        ClusterConfig config;
+        try {
+            config = ClusterConfig.decode(entry.data());
+        } catch (IllegalArgumentException e) {
+            throw new ValueCodec.CorruptValueException("bad configuration: " + e.getMessage());
+        }
+        if (keyed == null) {
+            unindexed.add(entry);
+        } else if (!keyed.equals(config)) {
+            throw new CorruptLogException(dir, index, "refusing to start: the configuration key of entry " + index
+                    + " in log storage directory " + dir + " says " + keyed + " but the entry says " + config);
+        }
+        state.recoverConfig(index, config);
     }
 
     /** Returns false for a new, empty directory (after marking it), true for an existing log. */
@@ -114,8 +160,58 @@ final class LogRecovery {
         }
     }
 
-    /** Reads every entry once: checksums, contiguity from the snapshot index, and the term runs. */
-    private void scanEntries(LogState state) throws RocksDBException {
+    /** Reads the configuration keys, which are few: one per configuration entry. */
+    private TreeMap<Long, ClusterConfig> readConfigKeys() throws RocksDBException {
+        TreeMap<Long, ClusterConfig> configs = new TreeMap<>();
+        try (Slice lower = new Slice(KeyLayout.configKey(0));
+             Slice upper = new Slice(KeyLayout.CONFIGS_END);
+             ReadOptions options = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
+             RocksIterator it = handle.db.newIterator(options)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                byte[] key = it.key();
+                if (!KeyLayout.isConfigKey(key)) {
+                    throw new CorruptLogException(dir, CorruptLogException.NO_INDEX, "refusing to start: log storage "
+                            + "directory " + dir + " holds an unknown key of " + key.length + " bytes among the "
+                            + "configuration keys");
+                }
+                long index = KeyLayout.indexOf(key);
+                try {
+                    configs.put(index, ValueCodec.decodeConfig(index, it.value()));
+                } catch (ValueCodec.CorruptValueException e) {
+                    throw new CorruptLogException(dir, index, "refusing to start: the configuration key of entry "
+                            + index + " in log storage directory " + dir + " is corrupt: " + e.getMessage());
+                }
+            }
+            it.status();
+        }
+        return configs;
+    }
+
+    /**
+     * Gives configuration entries written before configuration keys existed their keys, in one
+     * synced batch, so that the storage can answer the latest configuration without a scan.
+     */
+    private void addConfigKeys(List<Entry> entries) throws RocksDBException {
+        if (entries.isEmpty()) {
+            return;
+        }
+        try (WriteBatch batch = new WriteBatch()) {
+            for (Entry e : entries) {
+                batch.put(KeyLayout.configKey(e.index()), ValueCodec.encodeConfig(e.index(), e.data()));
+            }
+            handle.db.write(handle.writeOptions, batch);
+        }
+        LOG.info("log storage {}: added the configuration keys of {} configuration entries written by an earlier "
+                + "version", dir, entries.size());
+    }
+
+    /**
+     * Reads every entry once: checksums, contiguity from the snapshot index, the term runs, and
+     * that each configuration entry matches its configuration key ({@code configKeys} loses the
+     * keys matched; entries without a key are added to {@code unindexed}).
+     */
+    private void scanEntries(LogState state, TreeMap<Long, ClusterConfig> configKeys, List<Entry> unindexed)
+            throws RocksDBException {
         long expected = state.firstIndex();
         try (Slice lower = new Slice(KeyLayout.entryKey(0));
              Slice upper = new Slice(KeyLayout.ENTRIES_END);
@@ -140,7 +236,9 @@ final class LogRecovery {
                             + (expected - 1) + " are present, the next stored entry is " + index + ")");
                 }
                 try {
-                    state.recoverEntry(index, ValueCodec.decodeTerm(index, it.value()));
+                    Entry entry = ValueCodec.decodeEntry(index, it.value());
+                    state.recoverEntry(index, entry.term());
+                    recoverConfig(state, entry, configKeys, unindexed);
                 } catch (ValueCodec.CorruptValueException e) {
                     throw new CorruptLogException(dir, index, "refusing to start: entry " + index + " in log storage "
                             + "directory " + dir + " is corrupt: " + e.getMessage() + ". It was written whole by a "

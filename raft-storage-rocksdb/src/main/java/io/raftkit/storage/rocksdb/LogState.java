@@ -1,15 +1,21 @@
 package io.raftkit.storage.rocksdb;
 
+import io.raftkit.spi.ClusterConfig;
+import io.raftkit.spi.ConfigEntry;
 import io.raftkit.spi.Entry;
+import io.raftkit.spi.EntryType;
 import io.raftkit.spi.HardState;
 import io.raftkit.spi.SnapshotMeta;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The shape of the log without its payloads: snapshot, hard state, last index, and the term of
- * every entry as runs ({@code start index -> term}). Terms change rarely, so the runs stay small
- * and {@link #termAt} needs no disk read. Not thread-safe; its owner guards it.
+ * The shape of the log without its payloads: snapshot, hard state, last index, the term of
+ * every entry as runs ({@code start index -> term}), and the configuration entries. Terms and
+ * configurations change rarely, so both maps stay small and {@link #termAt} and
+ * {@link #latestConfig} need no disk read. Not thread-safe; its owner guards it.
  */
 final class LogState {
 
@@ -17,20 +23,47 @@ final class LogState {
     private HardState hardState;
     private long lastIndex;
     private final TreeMap<Long, Long> termRuns;
+    private final TreeMap<Long, ClusterConfig> configs;
 
     LogState(SnapshotMeta snapshot, HardState hardState) {
-        this(snapshot, hardState, snapshot.index(), new TreeMap<>());
+        this(snapshot, hardState, snapshot.index(), new TreeMap<>(), new TreeMap<>());
     }
 
-    private LogState(SnapshotMeta snapshot, HardState hardState, long lastIndex, TreeMap<Long, Long> termRuns) {
+    private LogState(SnapshotMeta snapshot, HardState hardState, long lastIndex, TreeMap<Long, Long> termRuns,
+                     TreeMap<Long, ClusterConfig> configs) {
         this.snapshot = snapshot;
         this.hardState = hardState;
         this.lastIndex = lastIndex;
         this.termRuns = termRuns;
+        this.configs = configs;
     }
 
     LogState copy() {
-        return new LogState(snapshot, hardState, lastIndex, new TreeMap<>(termRuns));
+        return new LogState(snapshot, hardState, lastIndex, new TreeMap<>(termRuns), new TreeMap<>(configs));
+    }
+
+    /** The last configuration entry, else the snapshot's configuration, else none. */
+    ConfigEntry latestConfig() {
+        Map.Entry<Long, ClusterConfig> last = configs.lastEntry();
+        if (last != null) {
+            return new ConfigEntry(last.getKey(), last.getValue());
+        }
+        return snapshot.index() > 0 ? new ConfigEntry(snapshot.index(), snapshot.config()) : ConfigEntry.NONE;
+    }
+
+    /** Indexes of the configuration entries at or after {@code index}. */
+    List<Long> configsFrom(long index) {
+        return new ArrayList<>(configs.tailMap(index, true).keySet());
+    }
+
+    /** Indexes of the configuration entries at or before {@code index}. */
+    List<Long> configsThrough(long index) {
+        return new ArrayList<>(configs.headMap(index, true).keySet());
+    }
+
+    /** Records a configuration entry during recovery. */
+    void recoverConfig(long index, ClusterConfig config) {
+        configs.put(index, config);
     }
 
     SnapshotMeta snapshot() {
@@ -81,6 +114,10 @@ final class LogState {
                 truncateFrom(a.entries().get(0).index());
                 for (Entry e : a.entries()) {
                     addTerm(e.index(), e.term());
+                    if (e.type() == EntryType.CONFIG) {
+                        // the storage checked that it decodes when it accepted the append
+                        configs.put(e.index(), ClusterConfig.decode(e.data()));
+                    }
                 }
                 lastIndex = a.entries().get(a.entries().size() - 1).index();
             }
@@ -104,6 +141,7 @@ final class LogState {
     private void truncateFrom(long index) {
         if (index <= lastIndex) {
             termRuns.tailMap(index, true).clear();
+            configs.tailMap(index, true).clear();
             lastIndex = index - 1;
         }
     }
@@ -117,8 +155,10 @@ final class LogState {
             if (covering != null && newFirst <= lastIndex) {
                 termRuns.put(newFirst, covering.getValue());
             }
+            configs.headMap(newFirst, false).clear();
         } else {
             termRuns.clear();
+            configs.clear();
             lastIndex = c.snapshot().index();
         }
         snapshot = c.snapshot();

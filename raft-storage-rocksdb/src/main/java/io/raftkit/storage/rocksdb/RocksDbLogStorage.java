@@ -1,7 +1,10 @@
 package io.raftkit.storage.rocksdb;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.raftkit.spi.ClusterConfig;
+import io.raftkit.spi.ConfigEntry;
 import io.raftkit.spi.Entry;
+import io.raftkit.spi.EntryType;
 import io.raftkit.spi.HardState;
 import io.raftkit.spi.LogStorage;
 import io.raftkit.spi.LogStorageException;
@@ -130,6 +133,9 @@ public final class RocksDbLogStorage implements LogStorage {
                         throw new IllegalArgumentException("entries are not contiguous at index " + batch.get(i).index());
                     }
                     bytes += batch.get(i).sizeBytes();
+                    if (batch.get(i).type() == EntryType.CONFIG) {
+                        ClusterConfig.decode(batch.get(i).data()); // refuse a configuration no one could read back
+                    }
                 }
                 if (first > view.lastIndex() + 1) {
                     throw new IllegalArgumentException("gap: first entry " + first + " after last index " + view.lastIndex());
@@ -146,7 +152,9 @@ public final class RocksDbLogStorage implements LogStorage {
                         + ", below the commit index " + commit + ": a committed entry may never be removed");
             }
             long staleTo = Math.max(newLast, view.lastIndex()) + 1;
-            return submit(new Write.Append(hardState, batch, newLast + 1, batch.isEmpty() ? newLast + 1 : staleTo), bytes);
+            List<Long> staleConfigs = batch.isEmpty() ? List.of() : view.configsFrom(batch.get(0).index());
+            return submit(new Write.Append(hardState, batch, newLast + 1, batch.isEmpty() ? newLast + 1 : staleTo,
+                    staleConfigs), bytes);
         }
     }
 
@@ -163,7 +171,7 @@ public final class RocksDbLogStorage implements LogStorage {
         if (fromIndex > view.lastIndex()) {
             return submit(new Write.Noop(), 0);
         }
-        return submit(new Write.Truncate(fromIndex, view.lastIndex() + 1), 0);
+        return submit(new Write.Truncate(fromIndex, view.lastIndex() + 1, view.configsFrom(fromIndex)), 0);
     }
 
     @Override
@@ -179,7 +187,8 @@ public final class RocksDbLogStorage implements LogStorage {
                     + ": discarding the log would remove committed entries");
         }
         long deleteTo = keepTail ? snapshot.index() + 1 : Math.max(view.lastIndex(), snapshot.index()) + 1;
-        return submit(new Write.Compact(snapshot, keepTail, view.firstIndex(), deleteTo), 0);
+        List<Long> staleConfigs = keepTail ? view.configsThrough(snapshot.index()) : view.configsFrom(0);
+        return submit(new Write.Compact(snapshot, keepTail, view.firstIndex(), deleteTo, staleConfigs), 0);
     }
 
     /** Called in call order under this object's lock. */
@@ -255,6 +264,11 @@ public final class RocksDbLogStorage implements LogStorage {
     @Override
     public synchronized SnapshotMeta snapshotMeta() {
         return view.snapshot();
+    }
+
+    @Override
+    public synchronized ConfigEntry latestConfig() {
+        return view.latestConfig();
     }
 
     /**

@@ -58,11 +58,6 @@ final class ValueCodec {
         return new Entry(index, term, TYPES[type], data);
     }
 
-    /** Reads only the term, after checking the whole value's checksum. */
-    static long decodeTerm(long index, byte[] value) throws CorruptValueException {
-        return decodeEntry(index, value).term();
-    }
-
     // ---- hard state: body = term:i64 | commit:i64 | voteLength:i32 (-1 = none) | vote UTF-8
 
     static byte[] encodeHardState(HardState hs) {
@@ -117,6 +112,24 @@ final class ValueCodec {
             return new SnapshotMeta(index, term, ClusterConfig.decode(config));
         } catch (IllegalArgumentException e) {
             throw new CorruptValueException("bad snapshot metadata: " + e.getMessage());
+        }
+    }
+
+    // ---- configuration key values: body = ClusterConfig.encode(); the checksum covers the index
+
+    static byte[] encodeConfig(long index, byte[] encodedConfig) {
+        ByteBuffer buf = ByteBuffer.allocate(HEADER + encodedConfig.length);
+        buf.position(4);
+        buf.put(VERSION).put(encodedConfig);
+        return seal(buf.array(), index);
+    }
+
+    static ClusterConfig decodeConfig(long index, byte[] value) throws CorruptValueException {
+        check(value, HEADER, index);
+        try {
+            return ClusterConfig.decode(java.util.Arrays.copyOfRange(value, HEADER, value.length));
+        } catch (IllegalArgumentException e) {
+            throw new CorruptValueException("bad configuration: " + e.getMessage());
         }
     }
 
