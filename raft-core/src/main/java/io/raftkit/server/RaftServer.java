@@ -321,6 +321,11 @@ public final class RaftServer implements AutoCloseable {
                 : new ServerClosedException("server " + id + " stopped after a fatal error: " + f, f);
     }
 
+    /** Called by the apply thread after it applied entries: the loop may hand out more (back-pressure). */
+    void onApplied() {
+        loop.onApplied(); // assigned before the apply thread starts
+    }
+
     /** A thread of the server failed: stop serving. Resources are released by {@link #close()}. */
     void fatal(Throwable t) {
         if (failure == null) {
