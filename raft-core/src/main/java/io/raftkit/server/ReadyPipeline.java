@@ -129,16 +129,6 @@ public final class ReadyPipeline {
         this.completions = Objects.requireNonNull(completions, "completions");
     }
 
-    /** Releases what is durable and handles every Ready the node has, until neither is left. */
-    public void process() {
-        do {
-            releaseDurable();
-            while (node.hasReady()) {
-                handleReady(node.ready());
-            }
-        } while (hasReleasable());
-    }
-
     /**
      * Handles one Ready taken from {@link RaftNode#ready()} and advances the node past it: sends,
      * starts its write, hands its committed entries and read states to the sink.

@@ -4,7 +4,9 @@ import io.raftkit.core.RaftConfig;
 import io.raftkit.core.ReadState;
 import io.raftkit.core.Ready;
 import io.raftkit.core.Role;
+import io.raftkit.core.SoftState;
 import io.raftkit.memory.InMemoryLogStorage;
+import io.raftkit.server.ReadyPipeline;
 import io.raftkit.sim.lin.CheckResult;
 import io.raftkit.sim.lin.HistoryRecorder;
 import io.raftkit.sim.lin.KvInput;
@@ -17,7 +19,9 @@ import io.raftkit.spi.Entry;
 import io.raftkit.spi.EntryType;
 import io.raftkit.spi.NotLeaderException;
 import io.raftkit.spi.StateMachine;
+import io.raftkit.spi.message.AppendResponse;
 import io.raftkit.spi.message.Message;
+import io.raftkit.spi.message.VoteResponse;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,6 +34,7 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
@@ -82,6 +87,15 @@ public final class Simulation {
     private boolean workloadOn = true;
     private long elections;
     private final long clientTimeout = 3 * SimOptions.electionTimeoutMicros();
+    /** Bounds of the seeded delays between a sync and its callback, and a wakeup and the loop's turn. */
+    private static final int MAX_CALLBACK_DELAY_MICROS = 300;
+    private static final int MAX_WAKEUP_DELAY_MICROS = 50;
+    /** Committed-but-unapplied bytes a node's core may hand out: exercises the back-pressure accounting. */
+    private static final long MAX_UNAPPLIED_BYTES = 48 << 10;
+    /** True while a storage completion callback runs (to count early sends). */
+    private boolean inCallback;
+    private long earlySends;
+    private long loopResponseSends;
 
     /** Produces the commands of a custom workload (see {@link #withStateMachine}). */
     @FunctionalInterface
@@ -152,7 +166,7 @@ public final class Simulation {
         ClusterConfig membership = ClusterConfig.of(ids);
         for (String id : ids) {
             RaftConfig cfg = new RaftConfig(id, SimOptions.ELECTION_TICKS, SimOptions.HEARTBEAT_TICKS, options.maxSizePerMsg(),
-                    options.maxInflightMsgs(), 0, 1 << 20, options.preVote(), options.checkQuorum());
+                    options.maxInflightMsgs(), 0, 1 << 20, options.preVote(), options.checkQuorum(), MAX_UNAPPLIED_BYTES);
             SimNode node = new SimNode(id, cfg);
             node.storage = InMemoryLogStorage.manualSync();
             node.storage.append(null, List.of(Entry.config(1, 0, membership)));
@@ -161,7 +175,7 @@ public final class Simulation {
             if (options.clockSkew()) {
                 node.tickFactor = 0.5 + random.nextDouble();
             }
-            node.boot(random);
+            boot(node);
             nodes.put(id, node);
             scheduleTick(node, random.nextInt(SimOptions.TICK_MICROS));
         }
@@ -330,45 +344,60 @@ public final class Simulation {
         }, () -> "tick " + node.id);
     }
 
-    /** Lets {@code node} handle every Ready it has. */
-    private void process(SimNode node) {
-        while (node.up && node.raft.hasReady()) {
-            handleReady(node);
-        }
+    /**
+     * Starts a (new) incarnation of {@code node} with its own {@link ReadyPipeline}: the runtime's
+     * host code, here with storage completions and their callbacks as events of their own.
+     */
+    private void boot(SimNode node) {
+        node.boot(random);
+        int incarnation = node.incarnation;
+        ReadyPipeline.ApplySink sink = new ReadyPipeline.ApplySink() {
+            @Override
+            public void softState(SoftState s) {
+                if (s.role() == Role.LEADER) {
+                    elections++;
+                    checker.becameLeader(node);
+                    note("%.3fms %s became leader of term %d", now / 1000.0, node.id, node.raft.term());
+                }
+            }
+
+            @Override
+            public void committed(List<Entry> entries) {
+                for (Entry e : entries) {
+                    apply(node, e);
+                }
+            }
+
+            @Override
+            public void readStates(List<ReadState> readStates) {
+                node.waitingReads.addAll(readStates);
+            }
+        };
+        node.host = new ReadyPipeline(node.raft, node.storage.hardState(), (hs, entries) -> {
+            checker.writing(node, entries);
+            CompletableFuture<Void> write = node.storage.append(hs, entries);
+            scheduleSync(node, incarnation);
+            return write;
+        }, m -> send(node, m), sink, () -> scheduleWakeup(node, incarnation),
+                callback -> scheduleCallback(node, incarnation, callback));
     }
 
-    private void handleReady(SimNode node) {
-        Ready rd = node.raft.ready();
-        if (rd.softState() != null && rd.softState().role() == Role.LEADER) {
-            elections++;
-            checker.becameLeader(node);
-            note("%.3fms %s became leader of term %d", now / 1000.0, node.id, node.raft.term());
-        }
-        for (Message m : rd.messages()) {
-            send(node, m);
-        }
-        boolean releaseNow = false;
-        checker.queued(node, rd.persistedMessages());
-        if (rd.needsWrite()) {
-            checker.writing(node, rd.entries());
-            node.storage.append(rd.hardState(), rd.entries());
-            node.pendingWrites.add(new SimNode.PendingWrite(true, rd.persistedMessages(), rd.lastEntry()));
-            scheduleSync(node);
-        } else if (!rd.persistedMessages().isEmpty()) {
-            if (node.pendingWrites.isEmpty()) {
-                releaseNow = true;
-            } else {
-                node.pendingWrites.add(new SimNode.PendingWrite(false, rd.persistedMessages(), null));
+    /**
+     * Lets {@code node} do what its loop does in one turn: report applied progress, release
+     * durable writes, handle every Ready, until none is left.
+     */
+    private void process(SimNode node) {
+        ReadyPipeline host = node.host;
+        do {
+            node.raft.appliedTo(node.lastApplied);
+            host.releaseDurable();
+            while (node.raft.hasReady()) {
+                Ready rd = node.raft.ready();
+                checker.queued(node, rd.persistedMessages());
+                host.handleReady(rd);
+                node.raft.appliedTo(node.lastApplied); // this host applies at once, in the sink
             }
-        }
-        for (Entry e : rd.committedEntries()) {
-            apply(node, e);
-        }
-        node.waitingReads.addAll(rd.readStates());
-        node.raft.advance(rd);
-        if (releaseNow) {
-            afterPersist(node, rd.persistedMessages(), null);
-        }
+        } while (host.hasReleasable());
         serveReads(node);
     }
 
@@ -421,35 +450,40 @@ public final class Simulation {
         }
     }
 
-    private void scheduleSync(SimNode node) {
+    /**
+     * The disk syncs the oldest pending write: its future completes (syncs complete in order, as
+     * a group-commit writer completes them). The completion callback is an event of its own.
+     */
+    private void scheduleSync(SimNode node, int incarnation) {
         long latency = minSync + random.nextInt(maxSync - minSync + 1);
         long at = Math.max(now + latency, node.lastSyncAt);
         node.lastSyncAt = at;
-        int incarnation = node.incarnation;
-        at(at, node.id, () -> whenRunning(node, incarnation, () -> completeSync(node)), () -> "sync " + node.id);
+        at(at, node.id, () -> whenRunning(node, incarnation, node.storage::syncOne), () -> "sync " + node.id);
     }
 
-    private void completeSync(SimNode node) {
-        node.storage.syncOne();
-        SimNode.PendingWrite w = node.pendingWrites.poll();
-        afterPersist(node, w.persistedMessages(), w.last());
-        while (!node.pendingWrites.isEmpty() && !node.pendingWrites.peek().hasWrite()) {
-            afterPersist(node, node.pendingWrites.poll().persistedMessages(), null);
-        }
-        process(node);
-    }
-
-    private void afterPersist(SimNode node, List<Message> messages, Entry last) {
-        if (last != null) {
-            node.raft.persisted(last.index(), last.term());
-        }
-        for (Message m : messages) {
-            if (m.to().equals(node.id)) {
-                node.raft.step(m);
-            } else {
-                send(node, m);
+    /**
+     * The completion callback of a synced write, on the "storage thread": it sends the write's
+     * persisted messages early unless the loop released them first, and wakes the loop. It runs a
+     * seeded while after the sync, so the loop (any event of this node) may release the write
+     * before it or after it; callbacks run in completion order, as on one writer thread.
+     */
+    private void scheduleCallback(SimNode node, int incarnation, Runnable callback) {
+        long at = Math.max(now + random.nextInt(MAX_CALLBACK_DELAY_MICROS + 1), node.lastCallbackAt);
+        node.lastCallbackAt = at;
+        at(at, node.id, () -> whenRunning(node, incarnation, () -> {
+            inCallback = true;
+            try {
+                callback.run();
+            } finally {
+                inCallback = false;
             }
-        }
+        }), () -> "storage callback " + node.id);
+    }
+
+    /** The callback woke the loop: it releases what is durable at its next turn. */
+    private void scheduleWakeup(SimNode node, int incarnation) {
+        at(now + random.nextInt(MAX_WAKEUP_DELAY_MICROS + 1), node.id,
+                () -> whenRunning(node, incarnation, () -> process(node)), () -> "wake loop " + node.id);
     }
 
     /** Runs {@code action} if the node's incarnation is still running; defers it while paused. */
@@ -466,6 +500,11 @@ public final class Simulation {
 
     private void send(SimNode from, Message m) {
         checker.sending(from, m);
+        if (inCallback) {
+            earlySends++;
+        } else if (m instanceof AppendResponse || m instanceof VoteResponse) {
+            loopResponseSends++;
+        }
         int a = ids.indexOf(m.from());
         int b = ids.indexOf(m.to());
         if (b < 0 || cut[a][b] || random.nextDouble() < lossRate) {
@@ -749,7 +788,7 @@ public final class Simulation {
         if (node.up) {
             return;
         }
-        node.boot(random);
+        boot(node);
         note("%.3fms %s restarted (log to %d, commit %d, applied %d)", now / 1000.0, id, node.raft.lastIndex(),
                 node.raft.commitIndex(), node.lastApplied);
         scheduleTick(node, random.nextInt(SimOptions.TICK_MICROS));
@@ -871,6 +910,16 @@ public final class Simulation {
     /** Leaders elected so far. */
     public long elections() {
         return elections;
+    }
+
+    /** Messages sent from storage completion callbacks (early sends of persisted messages). */
+    long earlySends() {
+        return earlySends;
+    }
+
+    /** Append and vote responses sent by the loop: persisted ones it released before their callback ran, and others. */
+    long loopResponseSends() {
+        return loopResponseSends;
     }
 
     /** The current virtual time in microseconds. */
