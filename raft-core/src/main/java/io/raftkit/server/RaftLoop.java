@@ -58,6 +58,7 @@ final class RaftLoop implements Runnable {
     private final List<byte[]> commands = new ArrayList<>();
     private final List<Proposal> batch = new ArrayList<>();
     private final ReadyPipeline pipeline;
+    private final UnappliedBytes unapplied;
 
     private ApplyBatch applyBatch;
     /** The applied index last reported to the core (apply back-pressure, see RaftConfig#maxUnappliedBytes). */
@@ -88,6 +89,7 @@ final class RaftLoop implements Runnable {
         this.term = node.term();
         this.leader = node.leader();
         this.reportedApplied = server.appliedIndex;
+        this.unapplied = server.unapplied;
         this.pipeline = new ReadyPipeline(node, storage.hardState(), this::write, transport::send,
                 new ReadyPipeline.ApplySink() {
                     @Override
@@ -98,6 +100,7 @@ final class RaftLoop implements Runnable {
                     @Override
                     public void committed(List<Entry> entries) {
                         applyBatch().committed.addAll(entries);
+                        unapplied.handedOut(entries);
                     }
 
                     @Override
@@ -213,6 +216,7 @@ final class RaftLoop implements Runnable {
         }
         reportedApplied = applied;
         node.appliedTo(applied);
+        unapplied.appliedTo(applied);
         return true;
     }
 

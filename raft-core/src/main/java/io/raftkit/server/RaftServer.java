@@ -104,6 +104,8 @@ public final class RaftServer implements AutoCloseable {
     volatile long commitIndex;
     volatile long lastIndex;
     volatile long appliedIndex;
+    /** Committed-entry bytes the loop handed to the apply thread and not applied yet (written by the loop). */
+    final UnappliedBytes unapplied = new UnappliedBytes();
 
     private RaftServer(Builder b) {
         this.id = b.nodeId;
