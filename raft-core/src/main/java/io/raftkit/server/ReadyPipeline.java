@@ -49,6 +49,15 @@ import java.util.function.Consumer;
  */
 public final class ReadyPipeline {
 
+    /** The calls the pipeline makes on its node: {@link RaftNode}'s, narrowed so the pipeline is testable alone. */
+    interface Core {
+        void advance(Ready ready);
+
+        void persisted(long index, long term);
+
+        void step(Message message);
+    }
+
     /** Where a Ready's write goes: {@link io.raftkit.spi.LogStorage#append} or a decorator of it. */
     @FunctionalInterface
     public interface Storage {
@@ -95,7 +104,7 @@ public final class ReadyPipeline {
     }
 
     private final String id;
-    private final RaftNode node;
+    private final Core node;
     private final Storage storage;
     private final Consumer<Message> send;
     private final ApplySink sink;
@@ -119,8 +128,28 @@ public final class ReadyPipeline {
      */
     public ReadyPipeline(RaftNode node, HardState durableHardState, Storage storage, Consumer<Message> send,
                          ApplySink sink, Runnable wakeup, Executor completions) {
+        this(node.id(), new Core() {
+            @Override
+            public void advance(Ready ready) {
+                node.advance(ready);
+            }
+
+            @Override
+            public void persisted(long index, long term) {
+                node.persisted(index, term);
+            }
+
+            @Override
+            public void step(Message message) {
+                node.step(message);
+            }
+        }, durableHardState, storage, send, sink, wakeup, completions);
+    }
+
+    ReadyPipeline(String id, Core node, HardState durableHardState, Storage storage, Consumer<Message> send,
+                  ApplySink sink, Runnable wakeup, Executor completions) {
+        this.id = Objects.requireNonNull(id, "id");
         this.node = Objects.requireNonNull(node, "node");
-        this.id = node.id();
         this.writtenHardState = durableHardState;
         this.storage = Objects.requireNonNull(storage, "storage");
         this.send = Objects.requireNonNull(send, "send");
