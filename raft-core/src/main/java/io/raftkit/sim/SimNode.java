@@ -6,6 +6,7 @@ import io.raftkit.core.ReadState;
 import io.raftkit.memory.InMemoryLogStorage;
 import io.raftkit.server.ReadyPipeline;
 import io.raftkit.spi.StateMachine;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,6 +35,8 @@ final class SimNode {
     long lastSyncAt;
     /** Time the last scheduled completion callback runs: callbacks run in order. */
     long lastCallbackAt;
+    /** For each write whose callback has not run: whether it has persisted messages to other nodes. */
+    final ArrayDeque<Boolean> writeSendsToOthers = new ArrayDeque<>();
     /** Events that arrived while paused, replayed in order on resume. */
     final List<Runnable> pausedInbox = new ArrayList<>();
     final Map<Long, PendingProposal> proposals = new HashMap<>();
@@ -62,6 +65,7 @@ final class SimNode {
         waitingReads.clear();
         lastSyncAt = 0;
         lastCallbackAt = 0;
+        writeSendsToOthers.clear();
         long applied = stateMachine.lastAppliedIndex();
         raft = new RaftNode(config, storage, applied, new java.util.Random(random.nextLong()));
         lastApplied = applied;

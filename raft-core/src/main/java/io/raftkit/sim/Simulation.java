@@ -19,9 +19,7 @@ import io.raftkit.spi.Entry;
 import io.raftkit.spi.EntryType;
 import io.raftkit.spi.NotLeaderException;
 import io.raftkit.spi.StateMachine;
-import io.raftkit.spi.message.AppendResponse;
 import io.raftkit.spi.message.Message;
-import io.raftkit.spi.message.VoteResponse;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -92,10 +90,13 @@ public final class Simulation {
     private static final int MAX_WAKEUP_DELAY_MICROS = 50;
     /** Committed-but-unapplied bytes a node's core may hand out: exercises the back-pressure accounting. */
     private static final long MAX_UNAPPLIED_BYTES = 48 << 10;
-    /** True while a storage completion callback runs (to count early sends). */
-    private boolean inCallback;
-    private long earlySends;
-    private long loopResponseSends;
+    /** The Ready being handed to a pipeline, and messages sent from completion callbacks so far. */
+    private Ready handling;
+    private long callbackSends;
+    private boolean callbackInProgress;
+    /** Writes with persisted messages to other nodes, by who sent them: the callback or the loop's release. */
+    private long sentByCallback;
+    private long sentAtRelease;
 
     /** Produces the commands of a custom workload (see {@link #withStateMachine}). */
     @FunctionalInterface
@@ -376,6 +377,7 @@ public final class Simulation {
         node.host = new ReadyPipeline(node.raft, node.storage.hardState(), (hs, entries) -> {
             checker.writing(node, entries);
             CompletableFuture<Void> write = node.storage.append(hs, entries);
+            node.writeSendsToOthers.addLast(handling.persistedMessages().stream().anyMatch(m -> !m.to().equals(node.id)));
             scheduleSync(node, incarnation);
             return write;
         }, m -> send(node, m), sink, () -> scheduleWakeup(node, incarnation),
@@ -394,6 +396,7 @@ public final class Simulation {
             while (node.raft.hasReady()) {
                 Ready rd = node.raft.ready();
                 checker.queued(node, rd.persistedMessages());
+                handling = rd;
                 host.handleReady(rd);
                 node.raft.appliedTo(node.lastApplied); // this host applies at once, in the sink
             }
@@ -471,11 +474,20 @@ public final class Simulation {
         long at = Math.max(now + random.nextInt(MAX_CALLBACK_DELAY_MICROS + 1), node.lastCallbackAt);
         node.lastCallbackAt = at;
         at(at, node.id, () -> whenRunning(node, incarnation, () -> {
-            inCallback = true;
+            boolean sendsToOthers = node.writeSendsToOthers.removeFirst();
+            long before = callbackSends;
+            callbackInProgress = true;
             try {
                 callback.run();
             } finally {
-                inCallback = false;
+                callbackInProgress = false;
+            }
+            if (sendsToOthers) {
+                if (callbackSends > before) {
+                    sentByCallback++;
+                } else {
+                    sentAtRelease++; // the loop released the write first
+                }
             }
         }), () -> "storage callback " + node.id);
     }
@@ -500,10 +512,8 @@ public final class Simulation {
 
     private void send(SimNode from, Message m) {
         checker.sending(from, m);
-        if (inCallback) {
-            earlySends++;
-        } else if (m instanceof AppendResponse || m instanceof VoteResponse) {
-            loopResponseSends++;
+        if (callbackInProgress) {
+            callbackSends++;
         }
         int a = ids.indexOf(m.from());
         int b = ids.indexOf(m.to());
@@ -912,14 +922,14 @@ public final class Simulation {
         return elections;
     }
 
-    /** Messages sent from storage completion callbacks (early sends of persisted messages). */
-    long earlySends() {
-        return earlySends;
+    /** Writes whose persisted messages to other nodes left from the storage completion callback. */
+    long sentByCallback() {
+        return sentByCallback;
     }
 
-    /** Append and vote responses sent by the loop: persisted ones it released before their callback ran, and others. */
-    long loopResponseSends() {
-        return loopResponseSends;
+    /** Writes whose persisted messages to other nodes the loop sent, releasing the write before its callback ran. */
+    long sentAtRelease() {
+        return sentAtRelease;
     }
 
     /** The current virtual time in microseconds. */
