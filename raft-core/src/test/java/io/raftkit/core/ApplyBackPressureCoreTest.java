@@ -1,6 +1,7 @@
 package io.raftkit.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.raftkit.memory.InMemoryLogStorage;
 import io.raftkit.spi.ClusterConfig;
@@ -103,6 +104,13 @@ class ApplyBackPressureCoreTest {
         assertThat(handOut(node)).hasSize(1);
         node.appliedTo(node.commitIndex());
         assertThat(handOut(node)).hasSize(1);
+    }
+
+    @Test
+    void aNegativeBoundIsRefusedNamingTheField() {
+        assertThatThrownBy(() -> RaftConfig.defaults("n1").withMaxUnappliedBytes(-1))
+                .hasMessageContaining("maxUnappliedBytes");
+        assertThat(RaftConfig.defaults("n1").maxUnappliedBytes()).as("no bound unless asked").isZero();
     }
 
     @Test
