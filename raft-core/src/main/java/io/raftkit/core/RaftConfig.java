@@ -16,10 +16,23 @@ import java.util.Objects;
  * @param maxApplyBytes      upper bound on the entry bytes of committed entries in one Ready
  * @param preVote            run a PreVote round before an election (thesis §9.6)
  * @param checkQuorum        a leader steps down when it has not heard from a quorum for an election timeout
+ * @param maxUnappliedBytes  upper bound on the entry bytes of committed entries handed out in Readies but
+ *                           not yet reported applied with {@link RaftNode#appliedTo(long)}; beyond it the
+ *                           core holds committed entries back until the host reports progress (apply
+ *                           back-pressure). It may be exceeded by one entry, since at least one entry is
+ *                           always handed out when nothing is outstanding. 0 = no bound, and the host need
+ *                           not report applied progress
  */
 public record RaftConfig(String id, int electionTicks, int heartbeatTicks, long maxSizePerMsg,
                          int maxInflightMsgs, long maxInflightBytes, long maxApplyBytes,
-                         boolean preVote, boolean checkQuorum) {
+                         boolean preVote, boolean checkQuorum, long maxUnappliedBytes) {
+
+    /** Settings without a bound on committed-but-unapplied bytes (see {@link #maxUnappliedBytes()}). */
+    public RaftConfig(String id, int electionTicks, int heartbeatTicks, long maxSizePerMsg, int maxInflightMsgs,
+                      long maxInflightBytes, long maxApplyBytes, boolean preVote, boolean checkQuorum) {
+        this(id, electionTicks, heartbeatTicks, maxSizePerMsg, maxInflightMsgs, maxInflightBytes, maxApplyBytes,
+                preVote, checkQuorum, 0);
+    }
 
     public RaftConfig {
         Objects.requireNonNull(id, "id must not be null");
@@ -45,11 +58,14 @@ public record RaftConfig(String id, int electionTicks, int heartbeatTicks, long 
         if (maxApplyBytes < 1) {
             throw new IllegalArgumentException("maxApplyBytes must be >= 1, was " + maxApplyBytes);
         }
+        if (maxUnappliedBytes < 0) {
+            throw new IllegalArgumentException("maxUnappliedBytes must be >= 0 (0 = no bound), was " + maxUnappliedBytes);
+        }
     }
 
     /**
      * Defaults: election after 10 ticks, heartbeat every tick, 1 MiB per append, 256 appends or
-     * 32 MiB in flight per follower, 64 MiB of entries per apply batch, PreVote and CheckQuorum on.
+     * 32 MiB in flight per follower, 64 MiB of entries per apply batch, PreVote and CheckQuorum on, no bound on unapplied bytes.
      */
     public static RaftConfig defaults(String id) {
         return new RaftConfig(id, 10, 1, 1 << 20, 256, 32L << 20, 64L << 20, true, true);
@@ -57,31 +73,37 @@ public record RaftConfig(String id, int electionTicks, int heartbeatTicks, long 
 
     public RaftConfig withElectionTicks(int ticks) {
         return new RaftConfig(id, ticks, heartbeatTicks, maxSizePerMsg, maxInflightMsgs, maxInflightBytes,
-                maxApplyBytes, preVote, checkQuorum);
+                maxApplyBytes, preVote, checkQuorum, maxUnappliedBytes);
     }
 
     public RaftConfig withHeartbeatTicks(int ticks) {
         return new RaftConfig(id, electionTicks, ticks, maxSizePerMsg, maxInflightMsgs, maxInflightBytes,
-                maxApplyBytes, preVote, checkQuorum);
+                maxApplyBytes, preVote, checkQuorum, maxUnappliedBytes);
     }
 
     public RaftConfig withPreVote(boolean on) {
         return new RaftConfig(id, electionTicks, heartbeatTicks, maxSizePerMsg, maxInflightMsgs, maxInflightBytes,
-                maxApplyBytes, on, checkQuorum);
+                maxApplyBytes, on, checkQuorum, maxUnappliedBytes);
     }
 
     public RaftConfig withCheckQuorum(boolean on) {
         return new RaftConfig(id, electionTicks, heartbeatTicks, maxSizePerMsg, maxInflightMsgs, maxInflightBytes,
-                maxApplyBytes, preVote, on);
+                maxApplyBytes, preVote, on, maxUnappliedBytes);
     }
 
     public RaftConfig withMaxSizePerMsg(long bytes) {
         return new RaftConfig(id, electionTicks, heartbeatTicks, bytes, maxInflightMsgs, maxInflightBytes,
-                maxApplyBytes, preVote, checkQuorum);
+                maxApplyBytes, preVote, checkQuorum, maxUnappliedBytes);
     }
 
     public RaftConfig withMaxInflight(int msgs, long bytes) {
         return new RaftConfig(id, electionTicks, heartbeatTicks, maxSizePerMsg, msgs, bytes,
-                maxApplyBytes, preVote, checkQuorum);
+                maxApplyBytes, preVote, checkQuorum, maxUnappliedBytes);
+    }
+
+    /** The same settings with a bound on committed-but-unapplied bytes (0 = none). */
+    public RaftConfig withMaxUnappliedBytes(long bytes) {
+        return new RaftConfig(id, electionTicks, heartbeatTicks, maxSizePerMsg, maxInflightMsgs, maxInflightBytes,
+                maxApplyBytes, preVote, checkQuorum, bytes);
     }
 }

@@ -2,6 +2,7 @@ package io.raftkit.core;
 
 import io.raftkit.spi.Entry;
 import io.raftkit.spi.LogStorage;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,9 +17,19 @@ final class RaftLog {
     private long committed;
     /** Committed entries up to here were handed to the host for apply. */
     private long applying;
+    /** Bound on {@link #unappliedBytes} (0 = none): apply back-pressure. */
+    private final long maxUnappliedBytes;
+    /** Batches handed out for apply and not yet reported applied: {last index, entry bytes}, in order. */
+    private final ArrayDeque<long[]> unapplied = new ArrayDeque<>();
+    private long unappliedBytes;
 
     RaftLog(LogStorage storage, long committed, long applied) {
+        this(storage, committed, applied, 0);
+    }
+
+    RaftLog(LogStorage storage, long committed, long applied, long maxUnappliedBytes) {
         this.storage = storage;
+        this.maxUnappliedBytes = maxUnappliedBytes;
         this.unstable = new Unstable(storage.lastIndex() + 1);
         long last = storage.lastIndex();
         if (applied > last) {
@@ -205,18 +216,51 @@ final class RaftLog {
     }
 
     boolean hasEntriesToApply() {
-        return applicableLimit() > applying;
+        return applicableLimit() > applying && !applyHeldBack();
+    }
+
+    /** The host holds as many unapplied bytes as it may: hand out nothing until it reports progress. */
+    private boolean applyHeldBack() {
+        return maxUnappliedBytes > 0 && unappliedBytes >= maxUnappliedBytes;
     }
 
     List<Entry> entriesToApply(long maxBytes) {
         long hi = applicableLimit();
-        if (hi <= applying) {
+        if (hi <= applying || applyHeldBack()) {
             return List.of();
         }
-        return entries(applying + 1, hi + 1, maxBytes);
+        long budget = maxUnappliedBytes > 0 ? Math.min(maxBytes, maxUnappliedBytes - unappliedBytes) : maxBytes;
+        return entries(applying + 1, hi + 1, budget);
     }
 
-    void acceptApplying(long index) {
-        applying = Math.max(applying, index);
+    /** The host took {@code handedOut} (committed entries of a Ready, in order, not empty) for apply. */
+    void acceptApplying(List<Entry> handedOut) {
+        long last = handedOut.get(handedOut.size() - 1).index();
+        if (last <= applying) {
+            return;
+        }
+        applying = last;
+        if (maxUnappliedBytes > 0) {
+            long bytes = 0;
+            for (int i = 0, n = handedOut.size(); i < n; i++) {
+                bytes += handedOut.get(i).sizeBytes();
+            }
+            unapplied.addLast(new long[] {last, bytes});
+            unappliedBytes += bytes;
+        }
+    }
+
+    /** The host applied every entry up to {@code index}: their bytes no longer count against the bound. */
+    void appliedTo(long index) {
+        long[] batch;
+        while ((batch = unapplied.peekFirst()) != null && batch[0] <= index) {
+            unapplied.pollFirst();
+            unappliedBytes -= batch[1];
+        }
+    }
+
+    /** Entry bytes handed out for apply and not yet reported applied (counted only under a bound). */
+    long unappliedBytes() {
+        return unappliedBytes;
     }
 }

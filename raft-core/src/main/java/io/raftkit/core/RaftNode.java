@@ -82,7 +82,7 @@ public final class RaftNode {
         this.id = config.id();
         this.random = Objects.requireNonNull(random, "random");
         HardState hs = storage.hardState();
-        this.raftLog = new RaftLog(storage, hs.commit(), appliedIndex);
+        this.raftLog = new RaftLog(storage, hs.commit(), appliedIndex, config.maxUnappliedBytes());
         // the storage keeps the latest configuration as metadata: no need to read the log
         ClusterConfig membership = storage.latestConfig().config();
         if (membership.allVoters().isEmpty()) {
@@ -921,8 +921,24 @@ public final class RaftNode {
         }
         List<Entry> applied = ready.committedEntries();
         if (!applied.isEmpty()) {
-            raftLog.acceptApplying(applied.get(applied.size() - 1).index());
+            raftLog.acceptApplying(applied);
         }
+    }
+
+    /**
+     * Reports that the state machine has applied every committed entry up to {@code index}. With
+     * {@link RaftConfig#maxUnappliedBytes()} set, the core hands out committed entries only while
+     * the bytes handed out and not yet reported applied stay under that bound, so a host whose
+     * state machine falls behind does not pile committed entries up in memory; without it, this
+     * call is optional. Reporting an index twice, or one not handed out yet, is harmless.
+     */
+    public void appliedTo(long index) {
+        raftLog.appliedTo(index);
+    }
+
+    /** Entry bytes handed out for apply and not yet reported applied (0 unless a bound is set). */
+    public long unappliedBytes() {
+        return raftLog.unappliedBytes();
     }
 
     @Override

@@ -178,6 +178,7 @@ final class Applier implements Runnable {
             }
         }
         server.appliedIndex = applied;
+        server.onApplied();
         metrics.applied(n);
     }
 

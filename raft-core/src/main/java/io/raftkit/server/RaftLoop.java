@@ -2,72 +2,42 @@ package io.raftkit.server;
 
 import io.raftkit.core.RaftNode;
 import io.raftkit.core.ReadState;
-import io.raftkit.core.Ready;
 import io.raftkit.core.Role;
 import io.raftkit.core.SoftState;
 import io.raftkit.core.tracker.Progress;
 import io.raftkit.spi.Entry;
 import io.raftkit.spi.HardState;
 import io.raftkit.spi.LogStorage;
-import io.raftkit.spi.LogStorageException;
 import io.raftkit.spi.NotLeaderException;
 import io.raftkit.spi.Transport;
-import io.raftkit.spi.message.AppendRequest;
 import io.raftkit.spi.message.Message;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The event loop: the only thread that touches the {@link RaftNode}. Each turn it ticks the core
  * when a tick is due, steps every inbound message, releases what became durable, starts reads,
- * proposes every queued command in one batch, and handles the resulting Ready: sends its
- * messages, hands its write to storage (without waiting), hands committed entries to the apply
- * thread. Durable writes come back as completed futures, checked in order at the next turn, so
- * the leader keeps replicating while its own fsync is in flight.
+ * proposes every queued command in one batch, and hands the resulting Readies to its
+ * {@link ReadyPipeline} (sends, storage writes without waiting, committed entries for the apply
+ * thread). Durable writes come back as completed futures, released in order at the next turn, so
+ * the leader keeps replicating while its own fsync is in flight. The loop also reports the apply
+ * thread's progress to the core, which holds committed entries back past
+ * {@link ServerConfig#maxUnappliedBytes()}.
  */
 final class RaftLoop implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(RaftLoop.class);
     private static final int MAX_MESSAGES_PER_TURN = 4096;
-
-    /**
-     * A storage write (or a no-write barrier, future null) whose persisted messages wait for it and
-     * all earlier writes. The messages to other nodes are sent by whichever comes first: the
-     * write's completion callback on the storage thread (storage futures complete in order, so
-     * every earlier write is durable then too; this saves a hop through the loop on the
-     * follower's acknowledgement path) or the loop when it releases the write. The flag makes
-     * sure only one of them sends.
-     */
-    private static final class PendingWrite extends AtomicBoolean {
-        final CompletableFuture<Void> future;
-        final List<Message> persistedMessages;
-        final Entry last;
-
-        PendingWrite(CompletableFuture<Void> future, List<Message> persistedMessages, Entry last) {
-            this.future = future;
-            this.persistedMessages = persistedMessages;
-            this.last = last;
-        }
-
-        /** True for the one caller that gets to send the messages. */
-        boolean claimSend() {
-            return !get() && compareAndSet(false, true);
-        }
-    }
 
     private final RaftServer server;
     private final String id;
@@ -83,17 +53,16 @@ final class RaftLoop implements Runnable {
     private final ConcurrentLinkedQueue<Message> inbox = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Proposal> proposals = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<ReadRequest> readQueue = new ConcurrentLinkedQueue<>();
-    private final ArrayDeque<PendingWrite> writes = new ArrayDeque<>();
     /** Reads waiting for the core's ReadState, by request id, oldest first. */
     private final LinkedHashMap<Long, ReadRequest> reads = new LinkedHashMap<>();
     private final List<byte[]> commands = new ArrayList<>();
     private final List<Proposal> batch = new ArrayList<>();
-    private final BiConsumer<Void, Throwable> wakeOnDurable = (v, e) -> wakeup();
+    private final ReadyPipeline pipeline;
+    private final UnappliedBytes unapplied;
 
     private ApplyBatch applyBatch;
-    /** The last hard state handed to storage, and a newer one that differs from it only in commit. */
-    private HardState writtenHardState;
-    private HardState deferredHardState;
+    /** The applied index last reported to the core (apply back-pressure, see RaftConfig#maxUnappliedBytes). */
+    private long reportedApplied;
     private long readSeq;
     private volatile Thread thread;
     private volatile boolean parked;
@@ -119,7 +88,26 @@ final class RaftLoop implements Runnable {
         this.role = node.role();
         this.term = node.term();
         this.leader = node.leader();
-        this.writtenHardState = storage.hardState();
+        this.reportedApplied = server.appliedIndex;
+        this.unapplied = server.unapplied;
+        this.pipeline = new ReadyPipeline(node, storage.hardState(), this::write, transport::send,
+                new ReadyPipeline.ApplySink() {
+                    @Override
+                    public void softState(SoftState softState) {
+                        onSoftState(softState);
+                    }
+
+                    @Override
+                    public void committed(List<Entry> entries) {
+                        applyBatch().committed.addAll(entries);
+                        unapplied.handedOut(entries);
+                    }
+
+                    @Override
+                    public void readStates(List<ReadState> readStates) {
+                        readsConfirmed(readStates);
+                    }
+                }, this::wakeup, Runnable::run);
     }
 
     void start() {
@@ -158,6 +146,11 @@ final class RaftLoop implements Runnable {
         }
     }
 
+    /** The apply thread made progress: the core may hand out entries it held back. */
+    void onApplied() {
+        wakeup();
+    }
+
     private void wakeup() {
         if (parked) {
             LockSupport.unpark(thread);
@@ -183,11 +176,12 @@ final class RaftLoop implements Runnable {
                     work = true;
                 }
                 work |= drainMessages();
-                work |= releaseDurable();
+                work |= pipeline.releaseDurable();
+                work |= reportApplied();
                 work |= drainReads();
                 work |= drainProposals();
                 while (node.hasReady()) {
-                    handleReady(node.ready());
+                    pipeline.handleReady(node.ready());
                     work = true;
                 }
                 flushApplyBatch();
@@ -212,8 +206,33 @@ final class RaftLoop implements Runnable {
         if (stopRequested || !inbox.isEmpty() || !proposals.isEmpty() || !readQueue.isEmpty()) {
             return true;
         }
-        PendingWrite w = writes.peekFirst();
-        return w != null && (w.future == null || w.future.isDone());
+        return pipeline.hasReleasable() || server.appliedIndex != reportedApplied;
+    }
+
+    private boolean reportApplied() {
+        long applied = server.appliedIndex;
+        if (applied == reportedApplied) {
+            return false;
+        }
+        reportedApplied = applied;
+        node.appliedTo(applied);
+        unapplied.appliedTo(applied);
+        return true;
+    }
+
+    /** A Ready's write, handed to storage, with the storage metrics. */
+    private CompletableFuture<Void> write(HardState hardState, List<Entry> entries) {
+        long start = System.nanoTime();
+        CompletableFuture<Void> write = storage.append(hardState, entries);
+        metrics.storageWrite(entries.size());
+        if (metrics.enabled()) {
+            write.whenComplete((v, e) -> {
+                if (e == null) {
+                    metrics.storageDurable(System.nanoTime() - start);
+                }
+            });
+        }
+        return write;
     }
 
     private boolean drainMessages() {
@@ -224,56 +243,6 @@ final class RaftLoop implements Runnable {
             n++;
         }
         return n > 0;
-    }
-
-    /** Releases, in order, every write that is durable and every barrier behind them. */
-    private boolean releaseDurable() {
-        boolean any = false;
-        PendingWrite w;
-        while ((w = writes.peekFirst()) != null && (w.future == null || w.future.isDone())) {
-            writes.pollFirst();
-            if (w.future != null && w.future.isCompletedExceptionally()) {
-                Throwable cause;
-                try {
-                    w.future.join();
-                    cause = new IllegalStateException("write failed");
-                } catch (CompletionException e) {
-                    cause = e.getCause() == null ? e : e.getCause();
-                }
-                throw new LogStorageException("a log storage write failed; the node stops (fail-stop) so it never"
-                        + " acknowledges what is not durable", cause);
-            }
-            releasePersisted(w.persistedMessages, w.last, w.persistedMessages.isEmpty() || w.claimSend());
-            any = true;
-        }
-        return any;
-    }
-
-    private void releasePersisted(List<Message> persistedMessages, Entry last, boolean sendToOthers) {
-        if (last != null) {
-            node.persisted(last.index(), last.term());
-        }
-        for (int i = 0, n = persistedMessages.size(); i < n; i++) {
-            Message m = persistedMessages.get(i);
-            if (m.to().equals(id)) {
-                node.step(m);
-            } else if (sendToOthers) {
-                transport.send(m);
-            }
-        }
-    }
-
-    /** On the storage thread when a write is durable: send its persisted messages to other nodes now. */
-    private void sendEarly(PendingWrite w) {
-        if (w.claimSend()) {
-            List<Message> msgs = w.persistedMessages;
-            for (int i = 0, n = msgs.size(); i < n; i++) {
-                Message m = msgs.get(i);
-                if (!m.to().equals(id)) {
-                    transport.send(m);
-                }
-            }
-        }
     }
 
     private boolean drainReads() {
@@ -328,45 +297,8 @@ final class RaftLoop implements Runnable {
         return true;
     }
 
-    private void handleReady(Ready rd) {
-        if (rd.softState() != null) {
-            onSoftState(rd.softState());
-        }
-        List<Message> msgs = rd.messages();
-        for (int i = 0, n = msgs.size(); i < n; i++) {
-            Message m = msgs.get(i);
-            if (!supersededLater(msgs, i, m)) {
-                transport.send(m);
-            }
-        }
-        CompletableFuture<Void> write = null;
-        HardState hs = hardStateToWrite(rd);
-        List<Message> after = rd.persistedMessages();
-        PendingWrite pending = null;
-        if (hs != null || !rd.entries().isEmpty()) {
-            long start = System.nanoTime();
-            write = storage.append(hs, rd.entries());
-            metrics.storageWrite(rd.entries().size());
-            pending = new PendingWrite(write, after, rd.lastEntry());
-            if (after.isEmpty() && !metrics.enabled()) {
-                write.whenComplete(wakeOnDurable);
-            } else {
-                PendingWrite w = pending;
-                write.whenComplete((v, e) -> {
-                    if (e == null) {
-                        metrics.storageDurable(System.nanoTime() - start);
-                        if (!w.persistedMessages.isEmpty()) {
-                            sendEarly(w);
-                        }
-                    }
-                    wakeup();
-                });
-            }
-        }
-        if (!rd.committedEntries().isEmpty()) {
-            applyBatch().committed.addAll(rd.committedEntries());
-        }
-        List<ReadState> readStates = rd.readStates();
+    /** ReadIndex reads the core confirmed: they go to the apply thread, served once applied. */
+    private void readsConfirmed(List<ReadState> readStates) {
         for (int i = 0, n = readStates.size(); i < n; i++) {
             ReadState rs = readStates.get(i);
             ReadRequest r = reads.remove(rs.requestId());
@@ -375,61 +307,6 @@ final class RaftLoop implements Runnable {
                 applyBatch().reads.add(r);
             }
         }
-        node.advance(rd);
-        if (pending != null) {
-            writes.addLast(pending);
-        } else if (!after.isEmpty()) {
-            if (writes.isEmpty()) {
-                releasePersisted(after, null, true); // every earlier write is already durable
-            } else {
-                writes.addLast(new PendingWrite(null, after, null));
-            }
-        }
-    }
-
-    /**
-     * The hard state to write with this Ready's entries, or null. A hard state that differs from
-     * the last one written only in its commit index, in a Ready without entries, is not written
-     * on its own: the commit index is a recovery hint that Raft never promises to keep (it is
-     * volatile state in the paper's Figure 2), and a sync for it alone would double the syncs of
-     * a follower (one for the entries, one for the commit that follows). It goes out with the
-     * next write instead. Term and vote are always written at once: votes depend on them.
-     */
-    private HardState hardStateToWrite(Ready rd) {
-        HardState hs = rd.hardState();
-        if (hs == null) {
-            hs = deferredHardState;
-            if (hs == null || rd.entries().isEmpty()) {
-                return null;
-            }
-        } else if (rd.entries().isEmpty() && writtenHardState != null && hs.term() == writtenHardState.term()
-                && Objects.equals(hs.votedFor(), writtenHardState.votedFor())) {
-            deferredHardState = hs;
-            return null;
-        }
-        deferredHardState = null;
-        writtenHardState = hs;
-        return hs;
-    }
-
-    /**
-     * Whether message {@code i} is an append without entries that a later append of the same
-     * Ready to the same follower makes redundant: same term and previous entry, a commit index at
-     * least as high, and entries besides. The leader sends such an empty append to carry a new
-     * commit index; when the same turn also replicates new entries, the one message does both.
-     */
-    private static boolean supersededLater(List<Message> msgs, int i, Message m) {
-        if (!(m instanceof AppendRequest a) || !a.entries().isEmpty()) {
-            return false;
-        }
-        for (int j = i + 1, n = msgs.size(); j < n; j++) {
-            if (msgs.get(j) instanceof AppendRequest b && b.to().equals(a.to()) && b.term() == a.term()
-                    && b.prevLogIndex() == a.prevLogIndex() && b.prevLogTerm() == a.prevLogTerm()
-                    && b.leaderCommit() >= a.leaderCommit() && !b.entries().isEmpty()) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void onSoftState(SoftState s) {

@@ -104,6 +104,8 @@ public final class RaftServer implements AutoCloseable {
     volatile long commitIndex;
     volatile long lastIndex;
     volatile long appliedIndex;
+    /** Committed-entry bytes the loop handed to the apply thread and not applied yet (written by the loop). */
+    final UnappliedBytes unapplied = new UnappliedBytes();
 
     private RaftServer(Builder b) {
         this.id = b.nodeId;
@@ -323,6 +325,11 @@ public final class RaftServer implements AutoCloseable {
         Throwable f = failure;
         return f == null ? new ServerClosedException("server " + id + " is closed")
                 : new ServerClosedException("server " + id + " stopped after a fatal error: " + f, f);
+    }
+
+    /** Called by the apply thread after it applied entries: the loop may hand out more (back-pressure). */
+    void onApplied() {
+        loop.onApplied(); // assigned before the apply thread starts
     }
 
     /** A thread of the server failed: stop serving. Resources are released by {@link #close()}. */

@@ -28,6 +28,9 @@ import java.util.Objects;
  *   <tr><td>{@code maxInflightBytes}</td><td>32 MiB</td><td>the same window in entry bytes (0 = no byte limit)</td></tr>
  *   <tr><td>{@code applyBatchBytes}</td><td>16 MiB</td><td>the most committed-entry bytes handed to the
  *       apply thread in one batch</td></tr>
+ *   <tr><td>{@code maxUnappliedBytes}</td><td>64 MiB</td><td>the most committed-entry bytes handed to the
+ *       apply thread and not yet applied (apply back-pressure): a node whose state machine falls behind
+ *       keeps the rest in the log rather than on the heap; exceeded by at most one entry</td></tr>
  *   <tr><td>{@code maxPendingRequests}</td><td>65,536</td><td>commands and reads accepted but not yet
  *       completed; beyond it requests fail at once with {@link OverloadedException}</td></tr>
  *   <tr><td>{@code requestTimeout}</td><td>10 s</td><td>a command or read not completed by then fails
@@ -40,7 +43,8 @@ import java.util.Objects;
 public record ServerConfig(Duration tick, Duration electionTimeout, Duration heartbeatInterval,
                            int maxBatchEntries, long maxAppendBytes, int maxInflightAppends,
                            long maxInflightBytes, long applyBatchBytes, int maxPendingRequests,
-                           Duration requestTimeout, boolean preVote, boolean checkQuorum) {
+                           Duration requestTimeout, boolean preVote, boolean checkQuorum,
+                           long maxUnappliedBytes) {
 
     public ServerConfig {
         requirePositive("tick", tick);
@@ -74,6 +78,9 @@ public record ServerConfig(Duration tick, Duration electionTimeout, Duration hea
         if (applyBatchBytes < 1) {
             throw new IllegalArgumentException("applyBatchBytes must be >= 1, was " + applyBatchBytes);
         }
+        if (maxUnappliedBytes < 1) {
+            throw new IllegalArgumentException("maxUnappliedBytes must be >= 1, was " + maxUnappliedBytes);
+        }
         if (maxPendingRequests < 1) {
             throw new IllegalArgumentException("maxPendingRequests must be >= 1, was " + maxPendingRequests);
         }
@@ -94,7 +101,8 @@ public record ServerConfig(Duration tick, Duration electionTimeout, Duration hea
     /** The defaults in the table above. */
     public static ServerConfig defaults() {
         return new ServerConfig(Duration.ofMillis(10), Duration.ofSeconds(1), Duration.ofMillis(100),
-                4096, 1 << 20, 256, 32L << 20, 16L << 20, 65_536, Duration.ofSeconds(10), true, true);
+                4096, 1 << 20, 256, 32L << 20, 16L << 20, 65_536, Duration.ofSeconds(10), true, true,
+                64L << 20);
     }
 
     /** The election timeout in ticks, as the core counts it. */
@@ -110,78 +118,85 @@ public record ServerConfig(Duration tick, Duration electionTimeout, Duration hea
     /** The core's settings for node {@code id}. */
     RaftConfig toRaftConfig(String id) {
         return new RaftConfig(id, electionTicks(), heartbeatTicks(), maxAppendBytes, maxInflightAppends,
-                maxInflightBytes, applyBatchBytes, preVote, checkQuorum);
+                maxInflightBytes, applyBatchBytes, preVote, checkQuorum, maxUnappliedBytes);
     }
 
     public ServerConfig withTick(Duration value) {
         return new ServerConfig(value, electionTimeout, heartbeatInterval, maxBatchEntries, maxAppendBytes,
                 maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, requestTimeout,
-                preVote, checkQuorum);
+                preVote, checkQuorum, maxUnappliedBytes);
     }
 
     public ServerConfig withElectionTimeout(Duration value) {
         return new ServerConfig(tick, value, heartbeatInterval, maxBatchEntries, maxAppendBytes,
                 maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, requestTimeout,
-                preVote, checkQuorum);
+                preVote, checkQuorum, maxUnappliedBytes);
     }
 
     public ServerConfig withHeartbeatInterval(Duration value) {
         return new ServerConfig(tick, electionTimeout, value, maxBatchEntries, maxAppendBytes,
                 maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, requestTimeout,
-                preVote, checkQuorum);
+                preVote, checkQuorum, maxUnappliedBytes);
     }
 
     /** Election timeout and heartbeat interval together (e.g. short ones for tests). */
     public ServerConfig withTimeouts(Duration election, Duration heartbeat) {
         return new ServerConfig(tick, election, heartbeat, maxBatchEntries, maxAppendBytes,
                 maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, requestTimeout,
-                preVote, checkQuorum);
+                preVote, checkQuorum, maxUnappliedBytes);
     }
 
     public ServerConfig withMaxBatchEntries(int value) {
         return new ServerConfig(tick, electionTimeout, heartbeatInterval, value, maxAppendBytes,
                 maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, requestTimeout,
-                preVote, checkQuorum);
+                preVote, checkQuorum, maxUnappliedBytes);
     }
 
     public ServerConfig withMaxAppendBytes(long value) {
         return new ServerConfig(tick, electionTimeout, heartbeatInterval, maxBatchEntries, value,
                 maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, requestTimeout,
-                preVote, checkQuorum);
+                preVote, checkQuorum, maxUnappliedBytes);
     }
 
     public ServerConfig withInflightWindow(int appends, long bytes) {
         return new ServerConfig(tick, electionTimeout, heartbeatInterval, maxBatchEntries, maxAppendBytes,
-                appends, bytes, applyBatchBytes, maxPendingRequests, requestTimeout, preVote, checkQuorum);
+                appends, bytes, applyBatchBytes, maxPendingRequests, requestTimeout, preVote, checkQuorum,
+                maxUnappliedBytes);
     }
 
     public ServerConfig withApplyBatchBytes(long value) {
         return new ServerConfig(tick, electionTimeout, heartbeatInterval, maxBatchEntries, maxAppendBytes,
                 maxInflightAppends, maxInflightBytes, value, maxPendingRequests, requestTimeout,
-                preVote, checkQuorum);
+                preVote, checkQuorum, maxUnappliedBytes);
     }
 
     public ServerConfig withMaxPendingRequests(int value) {
         return new ServerConfig(tick, electionTimeout, heartbeatInterval, maxBatchEntries, maxAppendBytes,
                 maxInflightAppends, maxInflightBytes, applyBatchBytes, value, requestTimeout,
-                preVote, checkQuorum);
+                preVote, checkQuorum, maxUnappliedBytes);
     }
 
     public ServerConfig withRequestTimeout(Duration value) {
         return new ServerConfig(tick, electionTimeout, heartbeatInterval, maxBatchEntries, maxAppendBytes,
                 maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, value,
-                preVote, checkQuorum);
+                preVote, checkQuorum, maxUnappliedBytes);
     }
 
     public ServerConfig withPreVote(boolean value) {
         return new ServerConfig(tick, electionTimeout, heartbeatInterval, maxBatchEntries, maxAppendBytes,
                 maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, requestTimeout,
-                value, checkQuorum);
+                value, checkQuorum, maxUnappliedBytes);
     }
 
     public ServerConfig withCheckQuorum(boolean value) {
         return new ServerConfig(tick, electionTimeout, heartbeatInterval, maxBatchEntries, maxAppendBytes,
                 maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, requestTimeout,
-                preVote, value);
+                preVote, value, maxUnappliedBytes);
+    }
+
+    public ServerConfig withMaxUnappliedBytes(long value) {
+        return new ServerConfig(tick, electionTimeout, heartbeatInterval, maxBatchEntries, maxAppendBytes,
+                maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, requestTimeout,
+                preVote, checkQuorum, value);
     }
 }

@@ -74,6 +74,8 @@ final class ServerMetrics {
         gauge("raft.role", "0 follower, 1 pre-candidate, 2 candidate, 3 leader", server, s -> s.role.ordinal());
         gauge("raft.commit.index", "highest index known committed", server, s -> s.commitIndex);
         gauge("raft.applied.index", "highest index applied by the state machine", server, s -> s.appliedIndex);
+        gauge("raft.apply.unapplied.bytes", "committed entry bytes handed to the apply thread and not yet applied",
+                server, s -> s.unapplied.bytes());
         gauge("raft.last.index", "last index in the log", server, s -> s.lastIndex);
         gauge("raft.pending.requests", "commands and reads accepted and not completed", server,
                 s -> s.pendingCount.get());

@@ -4,9 +4,8 @@ import io.raftkit.core.RaftConfig;
 import io.raftkit.core.RaftNode;
 import io.raftkit.core.ReadState;
 import io.raftkit.memory.InMemoryLogStorage;
-import io.raftkit.spi.Entry;
+import io.raftkit.server.ReadyPipeline;
 import io.raftkit.spi.StateMachine;
-import io.raftkit.spi.message.Message;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,10 +15,6 @@ import java.util.SplittableRandom;
 
 /** One simulated node: the pure core, its in-memory disk, its state machine, and host bookkeeping. */
 final class SimNode {
-
-    /** A Ready's write (or none) and what waits for it to be durable. */
-    record PendingWrite(boolean hasWrite, List<Message> persistedMessages, Entry last) {
-    }
 
     /** A proposal this node accepted as leader, waiting for apply. */
     record PendingProposal(long term, SimClient.Op op) {
@@ -34,9 +29,14 @@ final class SimNode {
     InMemoryLogStorage storage;
     RaftNode raft;
     StateMachine stateMachine;
-    final ArrayDeque<PendingWrite> pendingWrites = new ArrayDeque<>();
+    /** The runtime's host code for this incarnation (see Simulation#boot). */
+    ReadyPipeline host;
     /** Time the last scheduled sync completes: syncs complete in order. */
     long lastSyncAt;
+    /** Time the last scheduled completion callback runs: callbacks run in order. */
+    long lastCallbackAt;
+    /** For each write whose callback has not run: whether it has persisted messages to other nodes. */
+    final ArrayDeque<Boolean> writeSendsToOthers = new ArrayDeque<>();
     /** Events that arrived while paused, replayed in order on resume. */
     final List<Runnable> pausedInbox = new ArrayList<>();
     final Map<Long, PendingProposal> proposals = new HashMap<>();
@@ -60,11 +60,12 @@ final class SimNode {
         up = true;
         paused = false;
         pausedInbox.clear();
-        pendingWrites.clear();
         proposals.clear();
         reads.clear();
         waitingReads.clear();
         lastSyncAt = 0;
+        lastCallbackAt = 0;
+        writeSendsToOthers.clear();
         long applied = stateMachine.lastAppliedIndex();
         raft = new RaftNode(config, storage, applied, new java.util.Random(random.nextLong()));
         lastApplied = applied;

@@ -4,7 +4,9 @@ import io.raftkit.core.RaftConfig;
 import io.raftkit.core.ReadState;
 import io.raftkit.core.Ready;
 import io.raftkit.core.Role;
+import io.raftkit.core.SoftState;
 import io.raftkit.memory.InMemoryLogStorage;
+import io.raftkit.server.ReadyPipeline;
 import io.raftkit.sim.lin.CheckResult;
 import io.raftkit.sim.lin.HistoryRecorder;
 import io.raftkit.sim.lin.KvInput;
@@ -32,6 +34,7 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
@@ -85,6 +88,18 @@ public final class Simulation {
     private boolean workloadOn = true;
     private long elections;
     private final long clientTimeout = 3 * SimOptions.electionTimeoutMicros();
+    /** Bounds of the seeded delays between a sync and its callback, and a wakeup and the loop's turn. */
+    private static final int MAX_CALLBACK_DELAY_MICROS = 300;
+    private static final int MAX_WAKEUP_DELAY_MICROS = 50;
+    /** Committed-but-unapplied bytes a node's core may hand out: exercises the back-pressure accounting. */
+    private static final long MAX_UNAPPLIED_BYTES = 48 << 10;
+    /** The Ready being handed to a pipeline, and messages sent from completion callbacks so far. */
+    private Ready handling;
+    private long callbackSends;
+    private boolean callbackInProgress;
+    /** Writes with persisted messages to other nodes, by who sent them: the callback or the loop's release. */
+    private long sentByCallback;
+    private long sentAtRelease;
 
     /** Produces the commands of a custom workload (see {@link #withStateMachine}). */
     @FunctionalInterface
@@ -187,7 +202,7 @@ public final class Simulation {
         ClusterConfig membership = ClusterConfig.of(ids);
         for (String id : ids) {
             RaftConfig cfg = new RaftConfig(id, SimOptions.ELECTION_TICKS, SimOptions.HEARTBEAT_TICKS, options.maxSizePerMsg(),
-                    options.maxInflightMsgs(), 0, 1 << 20, options.preVote(), options.checkQuorum());
+                    options.maxInflightMsgs(), 0, 1 << 20, options.preVote(), options.checkQuorum(), MAX_UNAPPLIED_BYTES);
             SimNode node = new SimNode(id, cfg);
             node.storage = InMemoryLogStorage.manualSync();
             node.storage.append(null, List.of(Entry.config(1, 0, membership)));
@@ -196,7 +211,7 @@ public final class Simulation {
             if (options.clockSkew()) {
                 node.tickFactor = 0.5 + random.nextDouble();
             }
-            node.boot(random);
+            boot(node);
             nodes.put(id, node);
             scheduleTick(node, random.nextInt(SimOptions.TICK_MICROS));
         }
@@ -365,45 +380,62 @@ public final class Simulation {
         }, () -> "tick " + node.id);
     }
 
-    /** Lets {@code node} handle every Ready it has. */
-    private void process(SimNode node) {
-        while (node.up && node.raft.hasReady()) {
-            handleReady(node);
-        }
+    /**
+     * Starts a (new) incarnation of {@code node} with its own {@link ReadyPipeline}: the runtime's
+     * host code, here with storage completions and their callbacks as events of their own.
+     */
+    private void boot(SimNode node) {
+        node.boot(random);
+        int incarnation = node.incarnation;
+        ReadyPipeline.ApplySink sink = new ReadyPipeline.ApplySink() {
+            @Override
+            public void softState(SoftState s) {
+                if (s.role() == Role.LEADER) {
+                    elections++;
+                    checker.becameLeader(node);
+                    note("%.3fms %s became leader of term %d", now / 1000.0, node.id, node.raft.term());
+                }
+            }
+
+            @Override
+            public void committed(List<Entry> entries) {
+                for (Entry e : entries) {
+                    apply(node, e);
+                }
+            }
+
+            @Override
+            public void readStates(List<ReadState> readStates) {
+                node.waitingReads.addAll(readStates);
+            }
+        };
+        node.host = new ReadyPipeline(node.raft, node.storage.hardState(), (hs, entries) -> {
+            checker.writing(node, entries);
+            CompletableFuture<Void> write = node.storage.append(hs, entries);
+            node.writeSendsToOthers.addLast(handling.persistedMessages().stream().anyMatch(m -> !m.to().equals(node.id)));
+            scheduleSync(node, incarnation);
+            return write;
+        }, m -> send(node, m), sink, () -> scheduleWakeup(node, incarnation),
+                callback -> scheduleCallback(node, incarnation, callback));
     }
 
-    private void handleReady(SimNode node) {
-        Ready rd = node.raft.ready();
-        if (rd.softState() != null && rd.softState().role() == Role.LEADER) {
-            elections++;
-            checker.becameLeader(node);
-            note("%.3fms %s became leader of term %d", now / 1000.0, node.id, node.raft.term());
-        }
-        for (Message m : rd.messages()) {
-            send(node, m);
-        }
-        boolean releaseNow = false;
-        checker.queued(node, rd.persistedMessages());
-        if (rd.needsWrite()) {
-            checker.writing(node, rd.entries());
-            node.storage.append(rd.hardState(), rd.entries());
-            node.pendingWrites.add(new SimNode.PendingWrite(true, rd.persistedMessages(), rd.lastEntry()));
-            scheduleSync(node);
-        } else if (!rd.persistedMessages().isEmpty()) {
-            if (node.pendingWrites.isEmpty()) {
-                releaseNow = true;
-            } else {
-                node.pendingWrites.add(new SimNode.PendingWrite(false, rd.persistedMessages(), null));
+    /**
+     * Lets {@code node} do what its loop does in one turn: report applied progress, release
+     * durable writes, handle every Ready, until none is left.
+     */
+    private void process(SimNode node) {
+        ReadyPipeline host = node.host;
+        do {
+            node.raft.appliedTo(node.lastApplied);
+            host.releaseDurable();
+            while (node.raft.hasReady()) {
+                Ready rd = node.raft.ready();
+                checker.queued(node, rd.persistedMessages());
+                handling = rd;
+                host.handleReady(rd);
+                node.raft.appliedTo(node.lastApplied); // this host applies at once, in the sink
             }
-        }
-        for (Entry e : rd.committedEntries()) {
-            apply(node, e);
-        }
-        node.waitingReads.addAll(rd.readStates());
-        node.raft.advance(rd);
-        if (releaseNow) {
-            afterPersist(node, rd.persistedMessages(), null);
-        }
+        } while (host.hasReleasable());
         serveReads(node);
     }
 
@@ -456,35 +488,49 @@ public final class Simulation {
         }
     }
 
-    private void scheduleSync(SimNode node) {
+    /**
+     * The disk syncs the oldest pending write: its future completes (syncs complete in order, as
+     * a group-commit writer completes them). The completion callback is an event of its own.
+     */
+    private void scheduleSync(SimNode node, int incarnation) {
         long latency = minSync + random.nextInt(maxSync - minSync + 1);
         long at = Math.max(now + latency, node.lastSyncAt);
         node.lastSyncAt = at;
-        int incarnation = node.incarnation;
-        at(at, node.id, () -> whenRunning(node, incarnation, () -> completeSync(node)), () -> "sync " + node.id);
+        at(at, node.id, () -> whenRunning(node, incarnation, node.storage::syncOne), () -> "sync " + node.id);
     }
 
-    private void completeSync(SimNode node) {
-        node.storage.syncOne();
-        SimNode.PendingWrite w = node.pendingWrites.poll();
-        afterPersist(node, w.persistedMessages(), w.last());
-        while (!node.pendingWrites.isEmpty() && !node.pendingWrites.peek().hasWrite()) {
-            afterPersist(node, node.pendingWrites.poll().persistedMessages(), null);
-        }
-        process(node);
-    }
-
-    private void afterPersist(SimNode node, List<Message> messages, Entry last) {
-        if (last != null) {
-            node.raft.persisted(last.index(), last.term());
-        }
-        for (Message m : messages) {
-            if (m.to().equals(node.id)) {
-                node.raft.step(m);
-            } else {
-                send(node, m);
+    /**
+     * The completion callback of a synced write, on the "storage thread": it sends the write's
+     * persisted messages early unless the loop released them first, and wakes the loop. It runs a
+     * seeded while after the sync, so the loop (any event of this node) may release the write
+     * before it or after it; callbacks run in completion order, as on one writer thread.
+     */
+    private void scheduleCallback(SimNode node, int incarnation, Runnable callback) {
+        long at = Math.max(now + random.nextInt(MAX_CALLBACK_DELAY_MICROS + 1), node.lastCallbackAt);
+        node.lastCallbackAt = at;
+        at(at, node.id, () -> whenRunning(node, incarnation, () -> {
+            boolean sendsToOthers = node.writeSendsToOthers.removeFirst();
+            long before = callbackSends;
+            callbackInProgress = true;
+            try {
+                callback.run();
+            } finally {
+                callbackInProgress = false;
             }
-        }
+            if (sendsToOthers) {
+                if (callbackSends > before) {
+                    sentByCallback++;
+                } else {
+                    sentAtRelease++; // the loop released the write first
+                }
+            }
+        }), () -> "storage callback " + node.id);
+    }
+
+    /** The callback woke the loop: it releases what is durable at its next turn. */
+    private void scheduleWakeup(SimNode node, int incarnation) {
+        at(now + random.nextInt(MAX_WAKEUP_DELAY_MICROS + 1), node.id,
+                () -> whenRunning(node, incarnation, () -> process(node)), () -> "wake loop " + node.id);
     }
 
     /** Runs {@code action} if the node's incarnation is still running; defers it while paused. */
@@ -502,6 +548,9 @@ public final class Simulation {
     private void send(SimNode from, Message m) {
         checker.sending(from, m);
         tap.accept(m);
+        if (callbackInProgress) {
+            callbackSends++;
+        }
         int a = ids.indexOf(m.from());
         int b = ids.indexOf(m.to());
         if (b < 0 || cut[a][b] || random.nextDouble() < lossRate) {
@@ -785,7 +834,7 @@ public final class Simulation {
         if (node.up) {
             return;
         }
-        node.boot(random);
+        boot(node);
         note("%.3fms %s restarted (log to %d, commit %d, applied %d)", now / 1000.0, id, node.raft.lastIndex(),
                 node.raft.commitIndex(), node.lastApplied);
         scheduleTick(node, random.nextInt(SimOptions.TICK_MICROS));
@@ -907,6 +956,16 @@ public final class Simulation {
     /** Leaders elected so far. */
     public long elections() {
         return elections;
+    }
+
+    /** Writes whose persisted messages to other nodes left from the storage completion callback. */
+    long sentByCallback() {
+        return sentByCallback;
+    }
+
+    /** Writes whose persisted messages to other nodes the loop sent, releasing the write before its callback ran. */
+    long sentAtRelease() {
+        return sentAtRelease;
     }
 
     /** The current virtual time in microseconds. */

@@ -20,6 +20,10 @@ class ServerConfigTest {
         assertThat(core.maxInflightMsgs()).isEqualTo(256);
         assertThat(core.preVote()).isTrue();
         assertThat(core.checkQuorum()).isTrue();
+        assertThat(d.maxUnappliedBytes()).isEqualTo(64L << 20);
+        assertThat(core.maxUnappliedBytes()).isEqualTo(64L << 20);
+        assertThat(d.withMaxUnappliedBytes(4096).toRaftConfig("n1").maxUnappliedBytes()).isEqualTo(4096);
+        assertThat(d.withMaxUnappliedBytes(4096).withPreVote(false).maxUnappliedBytes()).as("kept by withers").isEqualTo(4096);
     }
 
     @Test
@@ -44,6 +48,7 @@ class ServerConfigTest {
         assertThatThrownBy(() -> d.withInflightWindow(0, 0)).hasMessageContaining("maxInflightAppends");
         assertThatThrownBy(() -> d.withInflightWindow(1, -1)).hasMessageContaining("maxInflightBytes");
         assertThatThrownBy(() -> d.withApplyBatchBytes(0)).hasMessageContaining("applyBatchBytes");
+        assertThatThrownBy(() -> d.withMaxUnappliedBytes(0)).hasMessageContaining("maxUnappliedBytes");
         assertThatThrownBy(() -> d.withMaxAppendBytes(0)).hasMessageContaining("maxAppendBytes");
         assertThatThrownBy(() -> d.withRequestTimeout(Duration.ofSeconds(-1))).hasMessageContaining("requestTimeout");
         assertThatThrownBy(() -> d.withRequestTimeout(null)).hasMessageContaining("requestTimeout");
