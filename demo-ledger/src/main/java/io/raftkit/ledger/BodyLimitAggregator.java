@@ -1,7 +1,7 @@
 package io.raftkit.ledger;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -36,7 +36,15 @@ final class BodyLimitAggregator extends HttpObjectAggregator {
                 .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
                 .set(LedgerHttpHandler.RAFT_LEADER, l == null ? "" : l);
-        // the rest of the body may still be arriving: close rather than read it
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        // The rest of the body may still be arriving: closing now would reset the connection and the
+        // client might lose the answer. Half-close instead; the aggregator discards the rest, and the
+        // request deadline closes a client that keeps sending.
+        ctx.writeAndFlush(response).addListener(f -> {
+            if (f.isSuccess() && ctx.channel() instanceof SocketChannel socket) {
+                socket.shutdownOutput();
+            } else {
+                ctx.close();
+            }
+        });
     }
 }

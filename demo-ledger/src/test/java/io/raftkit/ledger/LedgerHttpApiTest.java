@@ -10,10 +10,19 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /** Every route of DESIGN.md §6 against a real three-node cluster in this JVM. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LedgerHttpApiTest {
+
+    static final int MAX_CONNECTIONS = 32;
+    static final HttpLimits LIMITS = HttpLimits.defaults().withMaxConnections(MAX_CONNECTIONS)
+            .withReadTimeout(Duration.ofSeconds(1));
 
     TestCluster cluster;
     int leader;
@@ -21,7 +30,7 @@ class LedgerHttpApiTest {
 
     @BeforeAll
     void start(@TempDir Path dir) {
-        cluster = new TestCluster(dir, 3, HttpLimits.defaults());
+        cluster = new TestCluster(dir, 3, LIMITS);
         leader = cluster.awaitLeader();
         follower = cluster.aFollower(leader);
     }
@@ -224,5 +233,210 @@ class LedgerHttpApiTest {
         Http.Reply root = Http.get(followerUrl() + "/");
         assertThat(root.status()).isEqualTo(200);
         assertThat(root.header("Content-Type")).startsWith("text/html");
+    }
+
+    // ---------------------------------------------------------------- bad input
+
+    @ParameterizedTest(name = "POST /accounts {0} -> {1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "`{`|INVALID_JSON",
+            "`{\"id\":\"trunc`|INVALID_JSON",
+            "`[]`|INVALID_JSON",
+            "`null`|INVALID_JSON",
+            "`\"id\"`|INVALID_JSON",
+            "`{\"id\":\"x1\"} {}`|INVALID_JSON",
+            "`{\"id\":\"x1\",\"id\":\"x2\"}`|INVALID_JSON",
+            "`{\"id\":\"x1\",\"owner\":\"me\"}`|INVALID_REQUEST",
+            "`{}`|INVALID_ACCOUNT_ID",
+            "`{\"id\":5}`|INVALID_ACCOUNT_ID",
+            "`{\"id\":null}`|INVALID_ACCOUNT_ID",
+            "`{\"id\":\"\"}`|INVALID_ACCOUNT_ID",
+            "`{\"id\":\"a b\"}`|INVALID_ACCOUNT_ID",
+            "`{\"id\":\"a/b\"}`|INVALID_ACCOUNT_ID",
+            "`{\"id\":\"ünï\"}`|INVALID_ACCOUNT_ID",
+            "`{\"id\":\"x1\",\"initialBalance\":\"1.001\"}`|INVALID_AMOUNT",
+            "`{\"id\":\"x1\",\"initialBalance\":10}`|INVALID_AMOUNT",
+            "`{\"id\":\"x1\",\"initialBalance\":\"-1\"}`|INVALID_AMOUNT",
+            "`{\"id\":\"x1\",\"initialBalance\":\"ten\"}`|INVALID_AMOUNT",
+            "`{\"id\":\"x1\",\"initialBalance\":\"92233720368547758.08\"}`|INVALID_AMOUNT",
+            "`{\"id\":\"x1\",\"initialBalance\":\"1e3\"}`|INVALID_AMOUNT"})
+    void badAccountBodiesAre400AndCreateNothing(String body, String code) {
+        for (String url : new String[] {followerUrl(), leaderUrl()}) {
+            Http.Reply r = Http.post(url + "/accounts", body);
+            assertThat(r.status()).as(r.body()).isEqualTo(400);
+            assertThat(r.error()).as(r.body()).isEqualTo(code);
+            assertThat(r.json().get("message").asText()).isNotBlank();
+            assertThat(r.header("Raft-Leader")).isEqualTo(cluster.members.get(leader).id());
+        }
+        assertThat(Http.get(leaderUrl() + "/accounts/x1").status()).isEqualTo(404);
+    }
+
+    @Test
+    void tooLongAccountIdIs400() {
+        Http.Reply r = Http.post(followerUrl() + "/accounts", "{\"id\":\"" + "a".repeat(65) + "\"}");
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.error()).isEqualTo("INVALID_ACCOUNT_ID");
+        assertThat(Http.post(followerUrl() + "/accounts", "{\"id\":\"" + "a".repeat(64) + "\"}").status())
+                .isEqualTo(201);
+    }
+
+    @ParameterizedTest(name = "POST /transfers {0} -> {1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "`{\"from\":\"ta\",\"to\":\"tb\",\"amount\":\"1\"}`|INVALID_MSG_ID",
+            "`{\"msgId\":\"\",\"from\":\"ta\",\"to\":\"tb\",\"amount\":\"1\"}`|INVALID_MSG_ID",
+            "`{\"msgId\":7,\"from\":\"ta\",\"to\":\"tb\",\"amount\":\"1\"}`|INVALID_MSG_ID",
+            "`{\"msgId\":\"é\",\"from\":\"ta\",\"to\":\"tb\",\"amount\":\"1\"}`|INVALID_MSG_ID",
+            "`{\"msgId\":\"a\\u0001b\",\"from\":\"ta\",\"to\":\"tb\",\"amount\":\"1\"}`|INVALID_MSG_ID",
+            "`{\"msgId\":\"bad1\",\"to\":\"tb\",\"amount\":\"1\"}`|INVALID_ACCOUNT_ID",
+            "`{\"msgId\":\"bad1\",\"from\":\"t a\",\"to\":\"tb\",\"amount\":\"1\"}`|INVALID_ACCOUNT_ID",
+            "`{\"msgId\":\"bad1\",\"from\":\"ta\",\"to\":[],\"amount\":\"1\"}`|INVALID_ACCOUNT_ID",
+            "`{\"msgId\":\"bad1\",\"from\":\"ta\",\"to\":\"tb\"}`|INVALID_AMOUNT",
+            "`{\"msgId\":\"bad1\",\"from\":\"ta\",\"to\":\"tb\",\"amount\":\"0\"}`|INVALID_AMOUNT",
+            "`{\"msgId\":\"bad1\",\"from\":\"ta\",\"to\":\"tb\",\"amount\":\"0.00\"}`|INVALID_AMOUNT",
+            "`{\"msgId\":\"bad1\",\"from\":\"ta\",\"to\":\"tb\",\"amount\":\"-5\"}`|INVALID_AMOUNT",
+            "`{\"msgId\":\"bad1\",\"from\":\"ta\",\"to\":\"tb\",\"amount\":\"1.234\"}`|INVALID_AMOUNT",
+            "`{\"msgId\":\"bad1\",\"from\":\"ta\",\"to\":\"tb\",\"amount\":12.5}`|INVALID_AMOUNT",
+            "`{\"msgId\":\"bad1\",\"from\":\"ta\",\"to\":\"tb\",\"amount\":\"abc\"}`|INVALID_AMOUNT",
+            "`{\"msgId\":\"bad1\",\"from\":\"ta\",\"to\":\"tb\",\"amount\":\"99999999999999999999\"}`|INVALID_AMOUNT",
+            "`{\"msgId\":\"bad1\",\"from\":\"ta\",\"to\":\"ta\",\"amount\":\"1\"}`|SAME_ACCOUNT",
+            "`{\"msgId\":\"bad1\",\"from\":\"ta\",\"to\":\"tb\",\"amount\":\"1\",\"memo\":\"x\"}`|INVALID_REQUEST",
+            "`{\"msgId\":\"bad1\",\"from\":\"ta\",\"to\":\"tb\",\"amount\":\"1\"`|INVALID_JSON"})
+    void badTransferBodiesAre400AndChangeNothing(String body, String code) {
+        Http.post(leaderUrl() + "/accounts", "{\"id\":\"ta\"}");
+        Http.post(leaderUrl() + "/accounts", "{\"id\":\"tb\"}");
+        for (String url : new String[] {followerUrl(), leaderUrl()}) {
+            Http.Reply r = Http.post(url + "/transfers", body);
+            assertThat(r.status()).as(r.body()).isEqualTo(400);
+            assertThat(r.error()).as(r.body()).isEqualTo(code);
+        }
+        assertThat(Http.get(leaderUrl() + "/accounts/ta").json().get("balance").asText()).isEqualTo("100.00");
+        assertThat(Http.get(leaderUrl() + "/transfers/bad1").status()).isEqualTo(404);
+    }
+
+    @Test
+    void tooLongMsgIdIs400() {
+        Http.Reply r = Http.post(followerUrl() + "/transfers",
+                "{\"msgId\":\"" + "m".repeat(129) + "\",\"from\":\"ta\",\"to\":\"tb\",\"amount\":\"1\"}");
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.error()).isEqualTo("INVALID_MSG_ID");
+    }
+
+    @Test
+    void unknownRoutesAre404AndWrongMethods405() {
+        for (String path : new String[] {"/nope", "/accounts2", "/transfers-x", "/cluster/x"}) {
+            Http.Reply r = Http.get(followerUrl() + path);
+            assertThat(r.status()).as(path).isEqualTo(404);
+            assertThat(r.error()).isEqualTo("NOT_FOUND");
+            assertThat(r.header("Raft-Leader")).isNotNull();
+        }
+        Http.Reply del = Http.method("DELETE", followerUrl() + "/accounts", null);
+        assertThat(del.status()).isEqualTo(405);
+        assertThat(del.error()).isEqualTo("METHOD_NOT_ALLOWED");
+        assertThat(del.header("Allow")).isEqualTo("GET, POST");
+        assertThat(Http.method("PUT", followerUrl() + "/transfers/x", "{}").status()).isEqualTo(405);
+        assertThat(Http.method("POST", followerUrl() + "/cluster", "{}").status()).isEqualTo(405);
+        assertThat(Http.method("POST", followerUrl() + "/health", "{}").status()).isEqualTo(405);
+        assertThat(Http.method("DELETE", followerUrl() + "/accounts/x", null).status()).isEqualTo(405);
+        assertThat(Http.get(followerUrl() + "/transfers?limit=0").status()).isEqualTo(400);
+        assertThat(Http.get(followerUrl() + "/transfers?limit=abc").status()).isEqualTo(400);
+        assertThat(Http.get(followerUrl() + "/transfers?afterIndex=-1").status()).isEqualTo(400);
+    }
+
+    @Test
+    void oversizedBodyIs400AndTheNodeKeepsServing() {
+        String body = "{\"id\":\"" + "x".repeat(70 * 1024) + "\"}";
+        try (RawHttp raw = new RawHttp(cluster.members.get(follower).httpAddress())) {
+            raw.send("POST /accounts HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: "
+                    + body.length() + "\r\n\r\n" + body);
+            String answer = raw.readUntilClosed();
+            assertThat(answer).startsWith("HTTP/1.1 400").contains("BODY_TOO_LARGE").contains("Raft-Leader");
+        }
+        // chunked, so the size is only known while reading
+        try (RawHttp raw = new RawHttp(cluster.members.get(follower).httpAddress())) {
+            StringBuilder req = new StringBuilder("POST /accounts HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n");
+            for (int i = 0; i < 70; i++) {
+                req.append("400\r\n").append("y".repeat(1024)).append("\r\n");
+            }
+            raw.send(req.append("0\r\n\r\n").toString());
+            assertThat(raw.readUntilClosed()).startsWith("HTTP/1.1 400").contains("BODY_TOO_LARGE");
+        }
+        assertThat(Http.get(followerUrl() + "/health").status()).isEqualTo(200);
+    }
+
+    @Test
+    void malformedHttpIs400() {
+        try (RawHttp raw = new RawHttp(cluster.members.get(follower).httpAddress())) {
+            raw.send("GARBAGE\r\n\r\n");
+            assertThat(raw.readUntilClosed()).startsWith("HTTP/1.1 400");
+        }
+        try (RawHttp raw = new RawHttp(cluster.members.get(follower).httpAddress())) {
+            raw.send("GET /health HTTP/1.1\r\nHost: t\r\nX-Big: " + "h".repeat(10_000) + "\r\n\r\n");
+            assertThat(raw.readUntilClosed()).startsWith("HTTP/1.1 400");
+        }
+        try (RawHttp raw = new RawHttp(cluster.members.get(follower).httpAddress())) {
+            raw.send("GET /transfers?limit=%zz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+            assertThat(raw.readUntilClosed()).startsWith("HTTP/1.1 400");
+        }
+        assertThat(Http.get(followerUrl() + "/health").status()).isEqualTo(200);
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInOrder() {
+        try (RawHttp raw = new RawHttp(cluster.members.get(follower).httpAddress())) {
+            raw.send("GET /health HTTP/1.1\r\nHost: t\r\n\r\nGET /nope HTTP/1.1\r\nHost: t\r\n\r\n"
+                    + "GET /cluster HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+            String all = raw.readUntilClosed();
+            int ok = all.indexOf("HTTP/1.1 200");
+            int notFound = all.indexOf("HTTP/1.1 404");
+            int cluster = all.lastIndexOf("HTTP/1.1 200");
+            assertThat(ok).isZero();
+            assertThat(notFound).isGreaterThan(ok);
+            assertThat(cluster).isGreaterThan(notFound);
+        }
+    }
+
+    @Test
+    void aSlowClientIsCutOffAfterTheReadTimeoutWithoutDelayingOthers() {
+        ScheduledExecutorService trickler = Executors.newSingleThreadScheduledExecutor();
+        try (RawHttp slow = new RawHttp(cluster.members.get(follower).httpAddress())) {
+            slow.send("POST /accounts HTTP/1.1\r\nHost: t\r\nContent-Length: 200\r\n\r\n{");
+            // one byte every 50 ms: never finishes within the 1 s read timeout
+            trickler.scheduleAtFixedRate(() -> {
+                try {
+                    slow.socket.getOutputStream().write(' ');
+                } catch (java.io.IOException closed) {
+                    throw new RuntimeException(closed); // stops the schedule
+                }
+            }, 50, 50, TimeUnit.MILLISECONDS);
+            for (int i = 0; i < 5; i++) {
+                long start = System.nanoTime();
+                assertThat(Http.get(followerUrl() + "/health").status()).isEqualTo(200);
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+            }
+            String answer = slow.readUntilClosed();
+            assertThat(answer).startsWith("HTTP/1.1 408").contains("REQUEST_TIMEOUT");
+        } finally {
+            trickler.shutdownNow();
+        }
+    }
+
+    @Test
+    void connectionsBeyondTheLimitAreRefusedAndServiceResumesWhenTheyClose() {
+        java.util.List<RawHttp> held = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < MAX_CONNECTIONS + 8; i++) {
+                held.add(new RawHttp(cluster.members.get(follower).httpAddress()));
+            }
+            // the node answers each refused connection at once; the others wait for a request
+            await().atMost(Duration.ofSeconds(10)).until(() -> held.stream().filter(RawHttp::hasData).count() >= 8);
+            long refused = held.stream().filter(RawHttp::hasData)
+                    .filter(c -> c.readUntilClosed().contains("TOO_MANY_CONNECTIONS")).count();
+            assertThat(refused).isGreaterThanOrEqualTo(8);
+            // the other nodes are not affected
+            assertThat(Http.get(leaderUrl() + "/health").status()).isEqualTo(200);
+        } finally {
+            held.forEach(RawHttp::close);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> Http.get(followerUrl() + "/health").status() == 200);
     }
 }
