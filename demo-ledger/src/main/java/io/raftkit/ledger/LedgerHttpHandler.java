@@ -38,6 +38,8 @@ final class LedgerHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     private static final Logger log = LoggerFactory.getLogger(LedgerHttpHandler.class);
     private static final int MAX_QUEUED = 16;
+    private static final java.util.Set<String> KNOWN_METHODS = java.util.Set.of("GET", "POST", "PUT", "DELETE", "HEAD",
+            "OPTIONS", "PATCH");
 
     private final LedgerApi api;
     private final Supplier<String> leader;
@@ -83,12 +85,13 @@ final class LedgerHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         ApiRequest apiRequest;
         String route;
         String method = request.method().name();
+        String methodTag = KNOWN_METHODS.contains(method) ? method : "other"; // any token is a method: bound the tags
         try {
             keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
             if (request.decoderResult().isFailure()) {
                 route = "other";
                 respond(ctx, LedgerApi.error(ApiException.badRequest("INVALID_REQUEST", "malformed HTTP request: "
-                        + request.decoderResult().cause().getMessage())), false, route, method, start);
+                        + request.decoderResult().cause().getMessage())), false, route, methodTag, start);
                 return;
             }
             QueryStringDecoder decoder = new QueryStringDecoder(request.uri());
@@ -99,7 +102,7 @@ final class LedgerHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
                 params = decoder.parameters();
             } catch (IllegalArgumentException e) {
                 respond(ctx, LedgerApi.error(ApiException.badRequest("INVALID_REQUEST", "malformed query string")),
-                        keepAlive, route, method, start);
+                        keepAlive, route, methodTag, start);
                 return;
             }
             apiRequest = new ApiRequest(method, request.uri(), path, params, ByteBufUtil.getBytes(request.content()),
@@ -109,11 +112,12 @@ final class LedgerHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
         boolean keep = keepAlive;
         String r = route;
+        String m = methodTag;
         api.handle(apiRequest, ctx.channel().eventLoop())
                 .whenCompleteAsync((resp, err) -> {
                     ApiResponse answer = err == null ? resp
                             : LedgerApi.error(new ApiException(500, "INTERNAL", "internal error: " + err));
-                    respond(ctx, answer, keep, r, method, start);
+                    respond(ctx, answer, keep, r, m, start);
                 }, ctx.executor());
     }
 
