@@ -333,6 +333,20 @@ final class LedgerApi {
     private void attempt(ApiRequest r, ScheduledExecutorService loop, boolean write,
                          Function<ServerStatus, CompletableFuture<ApiResponse>> atLeader, long deadline,
                          CompletableFuture<ApiResponse> out) {
+        try {
+            tryOnce(r, loop, write, atLeader, deadline, out);
+        } catch (ApiException e) {
+            out.complete(error(e));
+        } catch (RuntimeException e) {
+            // also when run from a scheduled retry: the answer must come, or the connection hangs
+            log.error("{}: {} {} failed", config.nodeId(), r.method(), Json.truncate(r.uri()), e);
+            out.complete(error(new ApiException(500, "INTERNAL", "internal error: " + e)));
+        }
+    }
+
+    private void tryOnce(ApiRequest r, ScheduledExecutorService loop, boolean write,
+                         Function<ServerStatus, CompletableFuture<ApiResponse>> atLeader, long deadline,
+                         CompletableFuture<ApiResponse> out) {
         Runnable retry = () -> retryOrGiveUp(r, loop, write, atLeader, deadline, out);
         ServerStatus s = server.status();
         if (s.isLeader()) {

@@ -45,10 +45,13 @@ final class LedgerHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final Supplier<String> leader;
     private final MeterRegistry registry;
     private final RequestDeadline deadline;
+    private final long requestTimeoutMillis;
     private final ArrayDeque<FullHttpRequest> queue = new ArrayDeque<>();
     private boolean busy;
 
-    LedgerHttpHandler(LedgerApi api, Supplier<String> leader, MeterRegistry registry, RequestDeadline deadline) {
+    LedgerHttpHandler(LedgerApi api, Supplier<String> leader, MeterRegistry registry, RequestDeadline deadline,
+                      long requestTimeoutMillis) {
+        this.requestTimeoutMillis = requestTimeoutMillis;
         this.api = api;
         this.leader = leader;
         this.registry = registry;
@@ -114,6 +117,12 @@ final class LedgerHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         String r = route;
         String m = methodTag;
         api.handle(apiRequest, ctx.channel().eventLoop())
+                // a last resort, should an answer never come: the connection must not hang
+                .completeOnTimeout(LedgerApi.error(method.equals("POST")
+                                ? ApiException.unavailable("UNKNOWN_OUTCOME", "no answer in time; retrying with the"
+                                        + " same msgId is safe and tells")
+                                : ApiException.unavailable("TIMEOUT", "no answer in time")),
+                        requestTimeoutMillis + 2_000, TimeUnit.MILLISECONDS)
                 .whenCompleteAsync((resp, err) -> {
                     ApiResponse answer = err == null ? resp
                             : LedgerApi.error(new ApiException(500, "INTERNAL", "internal error: " + err));

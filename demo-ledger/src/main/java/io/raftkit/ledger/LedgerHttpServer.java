@@ -66,7 +66,8 @@ final class LedgerHttpServer implements AutoCloseable {
                                     .addLast("deadline", deadline)
                                     .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, 8192))
                                     .addLast("aggregate", new BodyLimitAggregator(limits.maxBodyBytes(), leader))
-                                    .addLast("api", new LedgerHttpHandler(api, leader, registry, deadline));
+                                    .addLast("api", new LedgerHttpHandler(api, leader, registry, deadline,
+                                            limits.requestTimeout().toMillis()));
                         }
                     })
                     .bind(bind).syncUninterruptibly().channel();

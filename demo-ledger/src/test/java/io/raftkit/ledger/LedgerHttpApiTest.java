@@ -377,6 +377,11 @@ class LedgerHttpApiTest {
             raw.send("GET /transfers?limit=%zz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
             assertThat(raw.readUntilClosed()).startsWith("HTTP/1.1 400");
         }
+        // a target the forwarder cannot turn into a URI: a 400 from the follower, not a hang
+        try (RawHttp raw = new RawHttp(cluster.members.get(follower).httpAddress())) {
+            raw.send("GET /accounts?x=|{} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+            assertThat(raw.readUntilClosed()).startsWith("HTTP/1.1 400").contains("INVALID_REQUEST");
+        }
         assertThat(Http.get(followerUrl() + "/health").status()).isEqualTo(200);
     }
 
