@@ -12,11 +12,11 @@ import java.util.Map;
  * @param body        its body
  * @param headers     extra headers (Retry-After, Allow, a relayed Raft-Leader)
  */
-public record ApiResponse(int status, String contentType, byte[] body, Map<String, String> headers) {
+record ApiResponse(int status, String contentType, byte[] body, Map<String, String> headers) {
 
     static final String JSON = "application/json";
 
-    public ApiResponse {
+    ApiResponse {
         headers = Map.copyOf(headers);
     }
 
@@ -35,7 +35,7 @@ public record ApiResponse(int status, String contentType, byte[] body, Map<Strin
     }
 
     /** The body as UTF-8 text (for tests and logs). */
-    public String bodyText() {
+    String bodyText() {
         return new String(body, StandardCharsets.UTF_8);
     }
 }

@@ -22,16 +22,47 @@ final class TestCluster implements AutoCloseable {
     TestCluster(Path dir, int size, HttpLimits limits) {
         this.dir = dir;
         this.limits = limits;
+        this.nodes = new LedgerNode[size];
+        List<Member> chosen = null;
+        for (int attempt = 1; chosen == null; attempt++) {
+            List<Member> ms = pickMembers(size);
+            try {
+                for (int i = 0; i < size; i++) {
+                    nodes[i] = LedgerNode.start(new LedgerNodeConfig(ms.get(i).id(), dir.resolve(ms.get(i).id()),
+                            ms, limits, true));
+                }
+                chosen = ms;
+            } catch (RuntimeException e) {
+                // a port found free was taken meanwhile (e.g. as the local port of a node's outgoing
+                // connection): pick other ports; anything else is a real failure
+                close();
+                if (attempt == 3 || !String.valueOf(rootCause(e).getMessage()).contains("Address already in use")) {
+                    throw e;
+                }
+            }
+        }
+        this.members = chosen;
+    }
+
+    private static List<Member> pickMembers(int size) {
+        java.util.Set<Integer> ports = new java.util.LinkedHashSet<>();
+        while (ports.size() < 2 * size) {
+            ports.add(freePort());
+        }
+        java.util.Iterator<Integer> it = ports.iterator();
         List<Member> ms = new ArrayList<>();
         for (int i = 1; i <= size; i++) {
-            ms.add(new Member("n" + i, new InetSocketAddress("127.0.0.1", freePort()),
-                    new InetSocketAddress("127.0.0.1", freePort())));
+            ms.add(new Member("n" + i, new InetSocketAddress("127.0.0.1", it.next()),
+                    new InetSocketAddress("127.0.0.1", it.next())));
         }
-        this.members = List.copyOf(ms);
-        this.nodes = new LedgerNode[size];
-        for (int i = 0; i < size; i++) {
-            nodes[i] = LedgerNode.start(config(i));
+        return List.copyOf(ms);
+    }
+
+    private static Throwable rootCause(Throwable t) {
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
         }
+        return t;
     }
 
     LedgerNodeConfig config(int i) {
