@@ -391,6 +391,13 @@ public final class LedgerStateMachine implements StateMachine {
             deleteRecursively(dir);
             throw e;
         }
+        long snapshotIndex = appliedIndexOf(fresh);
+        if (snapshotIndex != index) {
+            // the runtime and the snapshot disagree on where it stands: keep the old state
+            fresh.close();
+            deleteRecursively(dir);
+            throw new IOException("the snapshot holds the state at index " + snapshotIndex + ", not " + index);
+        }
         writePointer(root, next);
         StateDb old;
         lock.writeLock().lock();
@@ -438,6 +445,15 @@ public final class LedgerStateMachine implements StateMachine {
             accountCount = c == null ? 0 : toLong(c);
         } catch (RocksDBException e) {
             throw new LedgerStorageException("cannot read the ledger's applied index: " + e.getMessage(), e);
+        }
+    }
+
+    private static long appliedIndexOf(StateDb db) {
+        try {
+            byte[] a = db.db.get(db.meta, APPLIED_KEY);
+            return a == null ? 0 : toLong(a);
+        } catch (RocksDBException e) {
+            throw new LedgerStorageException("cannot read the applied index of " + db.dir + ": " + e.getMessage(), e);
         }
     }
 

@@ -271,7 +271,7 @@ class LedgerStateMachineTest {
     }
 
     @Test
-    void aTruncatedOrCorruptSnapshotLeavesTheOldStateInPlace() throws IOException {
+    void aTruncatedCorruptOrMismatchedSnapshotLeavesTheOldStateInPlace() throws IOException {
         ledger.create("a", 1_000);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ledger.sm.writeSnapshot(out);
@@ -287,6 +287,8 @@ class LedgerStateMachineTest {
         corrupt[corrupt.length - 20] ^= 0x5A;
         assertThatThrownBy(() -> other.restoreSnapshot(new ByteArrayInputStream(corrupt), 1))
                 .isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> other.restoreSnapshot(new ByteArrayInputStream(full), 2))
+                .isInstanceOf(IOException.class).hasMessageContaining("index 1, not 2");
         assertThat(copy.accounts()).containsOnlyKeys("mine");
         other.close();
         LedgerStateMachine reopened = LedgerStateMachine.open(dir.resolve("other"));
