@@ -17,13 +17,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
 
 /** A scripted HTTP node on 127.0.0.1 (free port): answers each "METHOD /path" from a queue, the last answer repeating. */
-final class FakeNode implements AutoCloseable {
+public final class FakeNode implements AutoCloseable {
 
-    record Received(String method, URI uri, String body) {
+    public record Received(String method, URI uri, String body) {
     }
 
-    record Answer(int status, String body, Map<String, String> headers, boolean hangs) {
-        static Answer json(int status, String body, String... headerPairs) {
+    public record Answer(int status, String body, Map<String, String> headers, boolean hangs) {
+        public static Answer json(int status, String body, String... headerPairs) {
             Map<String, String> headers = new java.util.HashMap<>();
             for (int i = 0; i + 1 < headerPairs.length; i += 2) {
                 headers.put(headerPairs[i], headerPairs[i + 1]);
@@ -32,7 +32,7 @@ final class FakeNode implements AutoCloseable {
         }
 
         /** Never answers (until the node closes): a node that accepted the request and went silent. */
-        static Answer hanging() {
+        public static Answer hanging() {
             return new Answer(0, "", Map.of(), true);
         }
     }
@@ -43,31 +43,31 @@ final class FakeNode implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final CountDownLatch closed = new CountDownLatch(1);
 
-    FakeNode() throws IOException {
+    public FakeNode() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", this::handle);
         server.setExecutor(executor);
         server.start();
     }
 
-    URI url() {
+    public URI url() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
-    String address() {
+    public String address() {
         return "127.0.0.1:" + server.getAddress().getPort();
     }
 
-    FakeNode on(String methodAndPath, Answer... answers) {
+    public FakeNode on(String methodAndPath, Answer... answers) {
         script.computeIfAbsent(methodAndPath, k -> new ArrayDeque<>()).addAll(List.of(answers));
         return this;
     }
 
-    List<Received> received() {
+    public List<Received> received() {
         return received;
     }
 
-    List<Received> received(String method, String path) {
+    public List<Received> received(String method, String path) {
         return received.stream().filter(r -> r.method().equals(method) && r.uri().getPath().equals(path)).toList();
     }
 
