@@ -48,7 +48,7 @@ final class LocalCommand implements Callable<Integer> {
         List<Member> members = LocalCluster.members(nodes, raftPort, httpPort);
         checkSameMembers(root, LocalCluster.describe(members));
         PrintWriter out = spec.commandLine().getOut();
-        LocalCluster cluster = new LocalCluster(root, members, true);
+        LocalCluster cluster = new LocalCluster(root, members, false);
         try {
             cluster.startAll();
             out.printf("ledger: %d nodes on 127.0.0.1, data in %s, log in %s%n", nodes, root, log);

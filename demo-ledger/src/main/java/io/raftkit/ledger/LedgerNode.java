@@ -1,0 +1,146 @@
+package io.raftkit.ledger;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.raftkit.server.RaftServer;
+import io.raftkit.server.ServerConfig;
+import io.raftkit.server.ServerStatus;
+import io.raftkit.storage.rocksdb.RocksDbLogStorage;
+import io.raftkit.storage.rocksdb.RocksDbLogStorageConfig;
+import io.raftkit.transport.netty.NettyTransport;
+import io.raftkit.transport.netty.NettyTransportConfig;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One ledger node: the Raft server (Netty transport, RocksDB log in {@code dataDir/raft}), the
+ * ledger state machine ({@code dataDir/state}) and the HTTP API, with Prometheus metrics.
+ *
+ * <p>This is the one class that wires raftkit's {@link RaftServer}, transport and storage together.
+ *
+ * <p>{@link #close()} releases everything (ports, threads, RocksDB locks), so a node can be stopped
+ * and started again on the same data directory in the same JVM: {@code LedgerNode.start(node.config())}.
+ */
+public final class LedgerNode implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LedgerNode.class);
+    private static final String CLUSTER_ID = "raftkit-ledger";
+
+    private final LedgerNodeConfig config;
+    private final PrometheusMeterRegistry registry;
+    private final LedgerStateMachine stateMachine;
+    private final RaftServer server;
+    private final LeaderForwarder forwarder;
+    private final LedgerHttpServer http;
+    private boolean closed; // guarded by this
+
+    private LedgerNode(LedgerNodeConfig config, PrometheusMeterRegistry registry, LedgerStateMachine stateMachine,
+                       RaftServer server, LeaderForwarder forwarder, LedgerHttpServer http) {
+        this.config = config;
+        this.registry = registry;
+        this.stateMachine = stateMachine;
+        this.server = server;
+        this.forwarder = forwarder;
+        this.http = http;
+    }
+
+    /**
+     * Starts a node: opens its state and log, joins the cluster, and serves HTTP on its member's
+     * httpAddress. On failure everything already opened is closed again.
+     */
+    public static LedgerNode start(LedgerNodeConfig config) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config().commonTags("node", config.nodeId());
+        LedgerStateMachine stateMachine = LedgerStateMachine.open(config.dataDir().resolve("state"), registry);
+        RaftServer server = null;
+        LeaderForwarder forwarder = null;
+        try {
+            Map<String, InetSocketAddress> raftMembers = new LinkedHashMap<>();
+            for (Member m : config.members()) {
+                raftMembers.put(m.id(), resolved(m.raftAddress()));
+            }
+            NettyTransport transport = new NettyTransport(
+                    NettyTransportConfig.builder(config.nodeId(), CLUSTER_ID).members(raftMembers).build());
+            RocksDbLogStorage logStorage = RocksDbLogStorage.open(config.dataDir().resolve("raft"),
+                    RocksDbLogStorageConfig.defaults(), registry);
+            server = RaftServer.builder()
+                    .nodeId(config.nodeId())
+                    .members(raftMembers)
+                    .transport(transport)
+                    .logStorage(logStorage)
+                    .stateMachine(stateMachine)
+                    .config(serverConfig(config))
+                    .meterRegistry(registry)
+                    .build()
+                    .start();
+            forwarder = new LeaderForwarder(config.nodeId(), Duration.ofSeconds(1));
+            RaftServer s = server;
+            LedgerApi api = new LedgerApi(config, server, stateMachine, forwarder, registry);
+            LedgerHttpServer http = LedgerHttpServer.start(config.nodeId(), resolved(config.self().httpAddress()),
+                    config.http(), api, () -> s.status().leaderId(), registry);
+            log.info("ledger node {} serving HTTP on {}", config.nodeId(), http.address());
+            return new LedgerNode(config, registry, stateMachine, server, forwarder, http);
+        } catch (RuntimeException e) {
+            if (forwarder != null) {
+                forwarder.close();
+            }
+            if (server != null) {
+                server.close();
+            }
+            stateMachine.close();
+            registry.close();
+            throw e;
+        }
+    }
+
+    private static ServerConfig serverConfig(LedgerNodeConfig config) {
+        ServerConfig sc = ServerConfig.defaults().withRequestTimeout(config.http().requestTimeout());
+        if (config.demoMode()) {
+            sc = sc.withTimeouts(Duration.ofMillis(300), Duration.ofMillis(50));
+        }
+        return sc;
+    }
+
+    private static InetSocketAddress resolved(InetSocketAddress a) {
+        return a.isUnresolved() ? new InetSocketAddress(a.getHostString(), a.getPort()) : a;
+    }
+
+    /** This node's id. */
+    public String id() {
+        return config.nodeId();
+    }
+
+    /** The address the HTTP API listens on. */
+    public InetSocketAddress httpAddress() {
+        return http.address();
+    }
+
+    /** The configuration it was started with: {@code LedgerNode.start(node.config())} restarts it. */
+    public LedgerNodeConfig config() {
+        return config;
+    }
+
+    /** The Raft server's role, term, leader, commit and applied index. */
+    public ServerStatus status() {
+        return server.status();
+    }
+
+    /** Stops serving HTTP, stops the Raft server, closes the state; frees ports and RocksDB locks. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        http.close();
+        forwarder.close();
+        server.close();
+        stateMachine.close();
+        registry.close();
+        log.info("ledger node {} closed", config.nodeId());
+    }
+}
