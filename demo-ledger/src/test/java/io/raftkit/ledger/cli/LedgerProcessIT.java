@@ -115,6 +115,8 @@ class LedgerProcessIT {
             record(request, client.transfer(request));
         }
         assertThat(committed).hasSizeGreaterThan(90);
+        System.out.printf("committed %d, rejected %d, outcome unknown at first %d%n", committed.size(), rejected.size(),
+                unknown.size());
 
         checkDuplicatesAnswerTheRecordedOutcome(client);
         long commitIndex = awaitLeader(null).commitIndex();
@@ -196,6 +198,8 @@ class LedgerProcessIT {
             assertThat(copies.values()).as("each msgId once in the history of %s", who).allMatch(n -> n == 1);
             assertThat(copies.keySet()).as("acknowledged transfers in the history of %s", who)
                     .containsAll(committed.keySet());
+            assertThat(sent.keySet()).as("every transfer in the history of %s was sent by this test, under its msgId", who)
+                    .containsAll(copies.keySet());
             for (TransferOutcome.Committed c : moves) {
                 assertThat(rejected).as("%s committed on %s but acknowledged as rejected", c.msgId(), who)
                         .doesNotContainKey(c.msgId());
