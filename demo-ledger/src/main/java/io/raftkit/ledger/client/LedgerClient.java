@@ -229,8 +229,8 @@ public final class LedgerClient {
                 if (mutating && !reply.certainlyNotApplied()) {
                     ambiguous = true;
                 }
-                if (fixedTarget == null && reply.raftLeader() == null) {
-                    tracker.failed(target);
+                if (fixedTarget == null && (reply.raftLeader() == null || reply.raftLeader().isBlank())) {
+                    tracker.failed(target);   // it knows no leader: stop preferring it
                 }
                 failuresInARow++;
                 pause(backoff(failuresInARow, reply.retryAfter()), deadlineNanos);

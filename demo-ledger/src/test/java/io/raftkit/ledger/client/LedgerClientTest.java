@@ -62,6 +62,19 @@ class LedgerClientTest {
     }
 
     @Test
+    void aFormerLeaderThatKnowsNoLeaderIsNoLongerPreferred() {
+        a.on("POST /transfers", json(200, COMMITTED, "Raft-Leader", a.address()),
+                json(503, "{\"error\":\"NO_LEADER\"}", "Raft-Leader", "", "Retry-After", "0"));
+        b.on("POST /transfers", json(200, COMMITTED));
+        LedgerClient client = client(Duration.ofSeconds(3), a.url(), b.url());
+        client.transfer(REQUEST);
+        assertThat(client.knownLeader()).contains(a.url());
+
+        assertThat(client.transfer(REQUEST)).isInstanceOf(TransferOutcome.Committed.class);
+        assertThat(b.received("POST", "/transfers")).hasSize(1);
+    }
+
+    @Test
     void noDefiniteAnswerBeforeTheDeadlineIsAnOutcomeUnknownNamingTheMsgId() {
         a.on("POST /transfers", json(503, UNKNOWN));
 
