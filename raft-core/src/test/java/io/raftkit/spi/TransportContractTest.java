@@ -44,9 +44,10 @@ import org.junit.jupiter.api.Test;
  * }</pre>
  *
  * <p>The suite checks delivery of every message kind unaltered, big messages near the
- * implementation's limit, bursts of small messages delivered at most once, sends that never
- * block or throw (peer down, unknown peer, after close), reconnection after a peer restarts or
- * comes up late, and that closing leaves no thread behind. It asserts no ordering and tolerates
+ * implementation's limit and appends of exactly its {@link Transport#maxMessageBytes()}, bursts
+ * of small messages delivered at most once, concurrent sends from several threads, sends that
+ * never block or throw (peer down, unknown peer, after close), nothing delivered after close,
+ * reconnection after a peer restarts or comes up late, and that closing leaves no thread behind. It asserts no ordering and tolerates
  * loss only where the peer is down: on a healthy link a burst within the implementation's
  * buffering must arrive whole.
  *

@@ -114,9 +114,10 @@ public final class NettyTransport implements Transport {
             }
             String self = context.nodeId();
             nodeId = self;
+            // TLS first: unreadable files fail start before anything is registered or started.
+            TlsContexts tls = config.tlsConfig().map(TlsContexts::build).orElse(null);
             List<String> peerIds = context.members().keySet().stream().filter(id -> !id.equals(self)).toList();
             TransportMetrics meters = new TransportMetrics(registry, self, peerIds);
-            TlsContexts tls = config.tlsConfig().map(TlsContexts::build).orElse(null);
             io = IoSetup.choose(config.nativeTransport());
             group = new MultiThreadIoEventLoopGroup(config.ioThreads(),
                     new DefaultThreadFactory("raftkit-netty-" + self, true), io.handlerFactory());
