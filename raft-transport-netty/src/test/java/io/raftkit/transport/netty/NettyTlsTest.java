@@ -106,6 +106,17 @@ class NettyTlsTest {
         assertThat(PeerCertificates.names(n1, "n2")).isFalse();
         assertThat(PeerCertificates.names(n1, "N1")).as("exact match").isFalse();
         assertThat(PeerCertificates.names(n1, "127.0.0.1")).as("an IP SAN is not a node name").isFalse();
+        X509Certificate byUri = clusterCa.issueWithUri("n2", subdir("uri")).certificate();
+        assertThat(PeerCertificates.names(byUri, "n2")).isTrue();
+        assertThat(PeerCertificates.names(byUri, "n1")).isFalse();
+    }
+
+    @Test
+    void certificateNamingTheNodeByUriIsAccepted() throws Exception {
+        NettyTransport n1 = start("n1", clusterCa.issue("n1", subdir("n1")).pem(), inbox1);
+        NettyTransport n2 = start("n2", clusterCa.issueWithUri("n2", subdir("n2")).pem(), inbox2);
+
+        exchange(n1, n2);
     }
 
     private void exchange(NettyTransport n1, NettyTransport n2) {
