@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class LedgerNode implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LedgerNode.class);
-    private static final String CLUSTER_ID = "raftkit-ledger";
+    private static final String CLUSTER_NAME = "raftkit-ledger";
 
     private final LedgerNodeConfig config;
     private final PrometheusMeterRegistry registry;
@@ -63,12 +63,12 @@ public final class LedgerNode implements AutoCloseable {
             for (Member m : config.members()) {
                 raftMembers.put(m.id(), resolved(m.raftAddress()));
             }
-            NettyTransport transport = new NettyTransport(
-                    NettyTransportConfig.builder(config.nodeId(), CLUSTER_ID).members(raftMembers).build());
+            NettyTransport transport = new NettyTransport(NettyTransportConfig.defaults());
             RocksDbLogStorage logStorage = RocksDbLogStorage.open(config.dataDir().resolve("raft"),
                     RocksDbLogStorageConfig.defaults(), registry);
             server = RaftServer.builder()
                     .nodeId(config.nodeId())
+                    .clusterName(CLUSTER_NAME)
                     .members(raftMembers)
                     .transport(transport)
                     .logStorage(logStorage)

@@ -45,7 +45,7 @@ public final class RaftkitAdapter implements RaftSystemAdapter {
             members.put("n" + i, new InetSocketAddress(spec.host(i), spec.port(i)));
         }
         String id = "n" + self;
-        NettyTransportConfig.Builder tb = NettyTransportConfig.builder(id, "peer-bench").members(members);
+        NettyTransportConfig.Builder tb = NettyTransportConfig.builder();
         String v;
         if ((v = spec.options().get("raftkit.ioThreads")) != null) {
             tb.ioThreads(Integer.parseInt(v));
@@ -78,6 +78,7 @@ public final class RaftkitAdapter implements RaftSystemAdapter {
         };
         RaftServer server = RaftServer.builder()
                 .nodeId(id)
+                .clusterName("peer-bench")
                 .members(members)
                 .transport(transport)
                 .logStorage(storage)

@@ -3,6 +3,7 @@ package io.raftkit.bench;
 import io.raftkit.spi.Entry;
 import io.raftkit.spi.message.AppendRequest;
 import io.raftkit.spi.message.Message;
+import io.raftkit.spi.TransportContext;
 import io.raftkit.transport.netty.NettyTransport;
 import io.raftkit.transport.netty.NettyTransportConfig;
 import java.io.IOException;
@@ -53,10 +54,10 @@ public final class TransportBench {
                 "n2", new InetSocketAddress("127.0.0.1", freePort()));
         int window = Math.max(64, Math.min(8192, (32 << 20) / payloadBytes));
         AtomicLong received = new AtomicLong();
-        try (NettyTransport sender = new NettyTransport(config("n1", members, window));
-             NettyTransport receiver = new NettyTransport(config("n2", members, window))) {
-            sender.start(m -> { });
-            receiver.start(m -> received.incrementAndGet());
+        try (NettyTransport sender = new NettyTransport(config(window));
+             NettyTransport receiver = new NettyTransport(config(window))) {
+            sender.start(new TransportContext("n1", "bench", members), m -> { });
+            receiver.start(new TransportContext("n2", "bench", members), m -> received.incrementAndGet());
             byte[] payload = new byte[payloadBytes];
             long sent = 0;
             long start = System.nanoTime();
@@ -79,9 +80,8 @@ public final class TransportBench {
         }
     }
 
-    private static NettyTransportConfig config(String id, Map<String, InetSocketAddress> members, int window) {
-        return NettyTransportConfig.builder(id, "bench").members(members)
-                .outboundQueueCapacity(window * 2).ioThreads(1).build();
+    private static NettyTransportConfig config(int window) {
+        return NettyTransportConfig.builder().outboundQueueCapacity(window * 2).ioThreads(1).build();
     }
 
     private static int freePort() throws IOException {

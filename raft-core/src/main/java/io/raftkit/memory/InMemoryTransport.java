@@ -1,6 +1,7 @@
 package io.raftkit.memory;
 
 import io.raftkit.spi.Transport;
+import io.raftkit.spi.TransportContext;
 import io.raftkit.spi.message.Message;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -46,9 +47,17 @@ public final class InMemoryTransport implements Transport {
         return nodeId;
     }
 
+    /**
+     * Starts delivery. The network routes by node id, so of the context only the node id is used:
+     * it must be the one this transport was created for.
+     */
     @Override
-    public void start(Consumer<Message> inbound) {
+    public void start(TransportContext context, Consumer<Message> inbound) {
+        Objects.requireNonNull(context, "context");
         Objects.requireNonNull(inbound, "inbound");
+        if (!nodeId.equals(context.nodeId())) {
+            throw new IllegalArgumentException("transport of " + nodeId + " started as " + context.nodeId());
+        }
         synchronized (lifecycle) {
             if (state != State.NEW) {
                 throw new IllegalStateException("transport of " + nodeId + " is " + state);
@@ -63,6 +72,13 @@ public final class InMemoryTransport implements Transport {
         }
     }
 
+    /** No limit: messages are passed by reference. */
+    @Override
+    public long maxMessageBytes() {
+        return Long.MAX_VALUE;
+    }
+
+    /** Routes the message; from any thread, never blocks. */
     @Override
     public void send(Message message) {
         // A message claiming another sender is dropped here, as the Netty transport does, so

@@ -4,10 +4,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.raftkit.core.RaftNode;
 import io.raftkit.core.Role;
 import io.raftkit.spi.ClusterConfig;
+import io.raftkit.spi.ClusterId;
+import io.raftkit.spi.Entry;
 import io.raftkit.spi.LogStorage;
 import io.raftkit.spi.NotLeaderException;
 import io.raftkit.spi.StateMachine;
 import io.raftkit.spi.Transport;
+import io.raftkit.spi.TransportContext;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -30,6 +33,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * RaftServer server = RaftServer.builder()
  *         .nodeId("n1")
+ *         .clusterName("counter")
  *         .member("n1", new InetSocketAddress("127.0.0.1", 7001))
  *         .member("n2", new InetSocketAddress("127.0.0.1", 7002))
  *         .member("n3", new InetSocketAddress("127.0.0.1", 7003))
@@ -77,10 +81,14 @@ public final class RaftServer implements AutoCloseable {
 
     private enum State { NEW, RUNNING, CLOSED }
 
+    /** The cluster name used when the builder is given none. */
+    public static final String DEFAULT_CLUSTER_NAME = "raftkit";
+
     private static final int ENTRY_CACHE_ENTRIES = 1 << 15;
     private static final long ENTRY_CACHE_BYTES = 32L << 20;
 
     private final String id;
+    private final String clusterId;
     private final Map<String, InetSocketAddress> members;
     private final Transport transport;
     private final LogStorage storage;
@@ -110,6 +118,7 @@ public final class RaftServer implements AutoCloseable {
     private RaftServer(Builder b) {
         this.id = b.nodeId;
         this.members = Collections.unmodifiableMap(new LinkedHashMap<>(b.members));
+        this.clusterId = ClusterId.derive(b.clusterName, members.keySet());
         this.transport = b.transport;
         this.storage = b.storage;
         this.stateMachine = b.stateMachine;
@@ -132,23 +141,34 @@ public final class RaftServer implements AutoCloseable {
         return members;
     }
 
+    /**
+     * The cluster's identity, derived from the cluster name and the founding member ids
+     * ({@link ClusterId#derive}); the transport presents it to its peers.
+     */
+    public String clusterId() {
+        return clusterId;
+    }
+
     public ServerConfig config() {
         return config;
     }
 
     /**
      * Starts the server: bootstraps an empty log with the members as the initial configuration,
-     * restores the core from storage, starts the threads and the transport.
+     * restores the core from storage, starts the threads and the transport (handing it this
+     * node's id, the cluster id and the members).
      *
      * @return this server
-     * @throws IllegalStateException if already started or closed, if the storage is inconsistent, or if
+     * @throws IllegalStateException if already started or closed, if the storage is inconsistent, if
      *                               the storage holds a configuration whose members differ from the
-     *                               builder's (in any order)
+     *                               builder's (in any order), or if {@link ServerConfig#maxAppendBytes()}
+     *                               is too large for the transport's {@link Transport#maxMessageBytes()}
      */
     public synchronized RaftServer start() {
         if (state != State.NEW) {
             throw new IllegalStateException("server " + id + " was already started");
         }
+        checkAppendsFitTransport();
         MemberListCheck.verify(id, storage, members.keySet());
         RaftNode.bootstrap(storage, ClusterConfig.of(members.keySet()));
         long alreadyApplied = stateMachine.lastAppliedIndex();
@@ -170,14 +190,31 @@ public final class RaftServer implements AutoCloseable {
         applier.start(id);
         loop.start();
         try {
-            transport.start(loop::onMessage);
+            transport.start(new TransportContext(id, clusterId, members), loop::onMessage);
         } catch (RuntimeException e) {
             close(); // e.g. the port is taken: leave no threads behind
             throw e;
         }
-        log.info("{} started: members {}, last index {}, commit {}, state machine at {}", id, members.keySet(),
-                lastIndex, commitIndex, alreadyApplied);
+        log.info("{} started in cluster {}: members {}, last index {}, commit {}, state machine at {}", id, clusterId,
+                members.keySet(), lastIndex, commitIndex, alreadyApplied);
         return this;
+    }
+
+    /**
+     * The largest append the core builds holds one command of {@code maxAppendBytes} (a batch
+     * stops below that total, but always takes at least one entry); if the transport cannot carry
+     * it, the entry would be dropped on every retry and nothing behind it would ever commit.
+     */
+    private void checkAppendsFitTransport() {
+        long largestAppend = config.maxAppendBytes() + Entry.OVERHEAD_BYTES;
+        long carried = transport.maxMessageBytes();
+        if (largestAppend > carried) {
+            throw new IllegalStateException("server " + id + ": maxAppendBytes (" + config.maxAppendBytes()
+                    + ") is too large for the transport, which carries appends of at most " + carried
+                    + " bytes (maxMessageBytes, " + Entry.OVERHEAD_BYTES + " of them per entry's header): lower"
+                    + " maxAppendBytes to at most " + (carried - Entry.OVERHEAD_BYTES)
+                    + " or raise the transport's frame limit (NettyTransportConfig.maxFrameBytes)");
+        }
     }
 
     /**
@@ -373,6 +410,7 @@ public final class RaftServer implements AutoCloseable {
     /** Builds a {@link RaftServer}. Node id, members, transport, log storage and state machine are required. */
     public static final class Builder {
         private String nodeId;
+        private String clusterName = DEFAULT_CLUSTER_NAME;
         private final Map<String, InetSocketAddress> members = new LinkedHashMap<>();
         private Transport transport;
         private LogStorage storage;
@@ -389,10 +427,28 @@ public final class RaftServer implements AutoCloseable {
             return this;
         }
 
-        /** A founding member (this node too). The address is informational for the server; the transport connects. */
+        /**
+         * The cluster's name (default {@value RaftServer#DEFAULT_CLUSTER_NAME}). With the founding
+         * member ids it makes the cluster id ({@link ClusterId#derive}) that peers compare when
+         * they connect: give every node of a cluster the same name and the same member list.
+         */
+        public Builder clusterName(String name) {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("clusterName must not be blank");
+            }
+            this.clusterName = name;
+            return this;
+        }
+
+        /**
+         * A founding member (this node too) and the address its transport listens on. This list is
+         * the only one: the server bootstraps the log with it and hands it to the transport at start.
+         */
         public Builder member(String id, InetSocketAddress address) {
-            Objects.requireNonNull(id, "member id");
-            members.put(id, address);
+            if (id == null || id.isBlank()) {
+                throw new IllegalArgumentException("member id must not be blank");
+            }
+            members.put(id, Objects.requireNonNull(address, () -> "address of member " + id));
             return this;
         }
 

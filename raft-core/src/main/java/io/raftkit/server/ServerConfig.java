@@ -22,7 +22,8 @@ import java.util.Objects;
  *   <tr><td>{@code maxBatchEntries}</td><td>4096</td><td>the most proposals the loop takes in one turn:
  *       they become one storage write and one append per follower (group commit)</td></tr>
  *   <tr><td>{@code maxAppendBytes}</td><td>1 MiB</td><td>the most entry bytes in one append message; also the
- *       largest command {@code submit} accepts (keep it below the transport's frame limit)</td></tr>
+ *       largest command {@code submit} accepts; {@link RaftServer#start()} refuses a value whose
+ *       largest append the transport cannot carry ({@link io.raftkit.spi.Transport#maxMessageBytes()})</td></tr>
  *   <tr><td>{@code maxInflightAppends}</td><td>256</td><td>appends in flight per follower (the
  *       replication window, in messages) before the leader waits for acknowledgements</td></tr>
  *   <tr><td>{@code maxInflightBytes}</td><td>32 MiB</td><td>the same window in entry bytes (0 = no byte limit)</td></tr>

@@ -44,9 +44,12 @@ public record Entry(long index, long term, EntryType type, byte[] data) {
         return new Entry(index, term, EntryType.CONFIG, config.encode());
     }
 
+    /** What {@link #sizeBytes()} charges an entry beyond its data: index, term and type. */
+    public static final int OVERHEAD_BYTES = 24;
+
     /** Approximate size in bytes, used for byte limits on reads and messages. */
     public int sizeBytes() {
-        return data.length + 24;
+        return data.length + OVERHEAD_BYTES;
     }
 
     @Override

@@ -9,14 +9,18 @@ import java.util.function.Consumer;
  * <p>Delivery is best effort: a message may be lost, duplicated, delayed or reordered, and Raft
  * tolerates all of these. What a transport must do:
  * <ul>
- *   <li>{@link #send} never blocks the caller (it runs on the Raft loop) and never throws for a
- *       network problem: an unreachable peer means the message is dropped (and counted).</li>
+ *   <li>{@link #send} may be called from any thread, by several threads at once (the server's
+ *       loop thread and its storage completion thread both send); it never blocks the caller and
+ *       never throws for a network problem: an unreachable peer means the message is dropped
+ *       (and counted).</li>
  *   <li>A message is delivered at most once per send to the node named by {@link Message#to()},
  *       unaltered, or not at all.</li>
  *   <li>Inbound messages are handed to the handler given to {@link #start}; the handler is
  *       thread-safe and fast (it enqueues), and may be called from any transport thread.</li>
  *   <li>Messages from a node outside the cluster, or that do not parse, are dropped and
  *       counted; they never reach the handler.</li>
+ *   <li>Once {@link #close} has returned, nothing more is handed to the handler, and a send
+ *       is dropped at once without queueing anything.</li>
  * </ul>
  *
  * <p>Every implementation must pass the shared contract suite
@@ -25,14 +29,27 @@ import java.util.function.Consumer;
 public interface Transport extends AutoCloseable {
 
     /**
-     * Starts accepting inbound messages and allows sends.
+     * Starts accepting inbound messages and allows sends. The server calls it once, at its own
+     * start, with the member list its builder was given: a transport takes its peers from here,
+     * not from a configuration of its own.
      *
+     * @param context this node's id, the cluster id and the founding members
      * @param inbound receives every message addressed to this node
+     * @throws IllegalStateException if already started or closed
      */
-    void start(Consumer<Message> inbound);
+    void start(TransportContext context, Consumer<Message> inbound);
 
-    /** Sends a message to {@code message.to()}, best effort, without blocking. */
+    /** Sends a message to {@code message.to()}, best effort, without blocking; from any thread. */
     void send(Message message);
+
+    /**
+     * The largest append this transport can carry in one message, counted as the core counts an
+     * append's size: the sum of {@link Entry#sizeBytes()} of its entries. The server refuses to
+     * start if its {@code maxAppendBytes} would let it build an append bigger than this, since
+     * such a message would be dropped on every retry and nothing behind it would commit.
+     * {@link Long#MAX_VALUE} if there is no limit.
+     */
+    long maxMessageBytes();
 
     /** Stops the transport, closing its connections and threads. Idempotent. */
     @Override

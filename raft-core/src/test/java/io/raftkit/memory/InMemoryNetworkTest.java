@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.raftkit.spi.TransportContext;
 import io.raftkit.spi.message.Heartbeat;
 import io.raftkit.spi.message.Message;
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,8 +31,8 @@ class InMemoryNetworkTest {
     void deliversOnTheReceiversThreadNotTheSenders() {
         List<String> threads = new CopyOnWriteArrayList<>();
         InMemoryTransport n1 = network.transport("n1");
-        n1.start(atN1::add);
-        network.transport("n2").start(m -> threads.add(Thread.currentThread().getName()));
+        n1.start(context("n1"), atN1::add);
+        network.transport("n2").start(context("n2"), m -> threads.add(Thread.currentThread().getName()));
 
         n1.send(heartbeat("n1", "n2", 1));
 
@@ -97,7 +100,7 @@ class InMemoryNetworkTest {
     void startingTwiceIsRejected() {
         InMemoryTransport n1 = started("n1", atN1);
 
-        assertThatThrownBy(() -> n1.start(atN1::add)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> n1.start(context("n1"), atN1::add)).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
@@ -106,8 +109,8 @@ class InMemoryNetworkTest {
         try (tiny) {
             java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
             InMemoryTransport n1 = tiny.transport("n1");
-            n1.start(m -> { });
-            tiny.transport("n2").start(m -> awaitLatch(release));
+            n1.start(context("n1"), m -> { });
+            tiny.transport("n2").start(context("n2"), m -> awaitLatch(release));
 
             // The first is taken by the (blocked) handler, the second waits, the rest are dropped.
             for (int i = 0; i < 10; i++) {
@@ -122,7 +125,7 @@ class InMemoryNetworkTest {
     @Test
     void handlerFailureDoesNotStopDelivery() {
         InMemoryTransport n1 = started("n1", atN1);
-        network.transport("n2").start(m -> {
+        network.transport("n2").start(context("n2"), m -> {
             atN2.add(m);
             throw new IllegalStateException("handler bug");
         });
@@ -135,7 +138,7 @@ class InMemoryNetworkTest {
 
     private InMemoryTransport started(String id, ConcurrentLinkedQueue<Message> inbox) {
         InMemoryTransport transport = network.transport(id);
-        transport.start(inbox::add);
+        transport.start(context(id), inbox::add);
         return transport;
     }
 
@@ -149,5 +152,12 @@ class InMemoryNetworkTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static TransportContext context(String id) {
+        InetSocketAddress unused = new InetSocketAddress("127.0.0.1", 1);
+        Map<String, InetSocketAddress> members = new java.util.HashMap<>(Map.of("n1", unused, "n2", unused));
+        members.put(id, unused);
+        return new TransportContext(id, "test", members);
     }
 }

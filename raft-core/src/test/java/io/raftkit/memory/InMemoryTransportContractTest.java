@@ -1,6 +1,11 @@
 package io.raftkit.memory;
 
+import io.raftkit.spi.ClusterId;
 import io.raftkit.spi.Transport;
+import io.raftkit.spi.TransportContext;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import io.raftkit.spi.TransportContractTest;
 import java.util.List;
 
@@ -13,6 +18,14 @@ class InMemoryTransportContractTest extends TransportContractTest {
             @Override
             public Transport newTransport(String nodeId) {
                 return network.transport(nodeId);
+            }
+
+            @Override
+            public TransportContext context(String nodeId) {
+                Map<String, InetSocketAddress> members = new LinkedHashMap<>();
+                // The in-memory network routes by id; the addresses are never used.
+                nodeIds.forEach(id -> members.put(id, new InetSocketAddress("127.0.0.1", 1)));
+                return new TransportContext(nodeId, ClusterId.derive("contract", nodeIds), members);
             }
 
             @Override

@@ -8,10 +8,17 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.raftkit.core.Role;
 import io.raftkit.memory.InMemoryLogStorage;
+import io.raftkit.spi.ClusterId;
+import io.raftkit.spi.Entry;
 import io.raftkit.spi.NotLeaderException;
+import io.raftkit.spi.Transport;
+import io.raftkit.spi.TransportContext;
+import io.raftkit.spi.message.Message;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -306,10 +313,75 @@ class RaftServerTest {
     void theBuilderSaysWhatIsMissing() {
         assertThatThrownBy(() -> RaftServer.builder().build()).hasMessageContaining("nodeId");
         assertThatThrownBy(() -> RaftServer.builder().nodeId("n1").build()).hasMessageContaining("members");
-        assertThatThrownBy(() -> RaftServer.builder().nodeId("n1").member("n2", null).build())
+        InetSocketAddress somewhere = new InetSocketAddress("127.0.0.1", 7001);
+        assertThatThrownBy(() -> RaftServer.builder().nodeId("n1").member("n2", somewhere).build())
                 .hasMessageContaining("do not include this node");
-        assertThatThrownBy(() -> RaftServer.builder().nodeId("n1").member("n1", null).build())
+        assertThatThrownBy(() -> RaftServer.builder().nodeId("n1").member("n1", somewhere).build())
                 .hasMessageContaining("transport");
+        assertThatThrownBy(() -> RaftServer.builder().member("n1", null)).hasMessageContaining("address of member n1");
+        assertThatThrownBy(() -> RaftServer.builder().clusterName(" ")).hasMessageContaining("clusterName");
+    }
+
+    @Test
+    void startRefusesMaxAppendBytesTheTransportCannotCarry() {
+        long limit = 64 << 10;
+        Transport small = new LimitedTransport(limit);
+        RaftServer server = RaftServer.builder().nodeId("n1").member("n1", new InetSocketAddress("127.0.0.1", 7001))
+                .transport(small).logStorage(new InMemoryLogStorage()).stateMachine(new CountingStateMachine())
+                .config(ServerConfig.defaults().withMaxAppendBytes(limit - Entry.OVERHEAD_BYTES + 1))
+                .build();
+        try {
+            assertThatThrownBy(server::start).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("maxAppendBytes (" + (limit - Entry.OVERHEAD_BYTES + 1) + ")")
+                    .hasMessageContaining("maxMessageBytes")
+                    .hasMessageContaining("maxFrameBytes")
+                    .hasMessageContaining("at most " + (limit - Entry.OVERHEAD_BYTES));
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
+    void startAcceptsTheLargestMaxAppendBytesTheTransportCarries() {
+        long limit = 64 << 10;
+        LimitedTransport small = new LimitedTransport(limit);
+        try (RaftServer server = RaftServer.builder().nodeId("n1").clusterName("tiny")
+                .member("n1", new InetSocketAddress("127.0.0.1", 7001))
+                .transport(small).logStorage(new InMemoryLogStorage()).stateMachine(new CountingStateMachine())
+                .config(ServerConfig.defaults().withMaxAppendBytes(limit - Entry.OVERHEAD_BYTES))
+                .build().start()) {
+            assertThat(small.context).isEqualTo(new TransportContext("n1",
+                    ClusterId.derive("tiny", List.of("n1")), Map.of("n1", new InetSocketAddress("127.0.0.1", 7001))));
+            assertThat(server.clusterId()).isEqualTo(small.context.clusterId());
+        }
+    }
+
+    /** A transport that carries nothing and reports a small message limit. */
+    private static final class LimitedTransport implements Transport {
+        private final long limit;
+        private volatile TransportContext context;
+
+        LimitedTransport(long limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public void start(TransportContext context, java.util.function.Consumer<Message> inbound) {
+            this.context = context;
+        }
+
+        @Override
+        public void send(Message message) {
+        }
+
+        @Override
+        public long maxMessageBytes() {
+            return limit;
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     static List<String> raftThreads() {

@@ -1,6 +1,7 @@
 package io.raftkit.server;
 
 import io.raftkit.spi.Transport;
+import io.raftkit.spi.TransportContext;
 import io.raftkit.spi.message.Message;
 import java.util.Map;
 import java.util.Set;
@@ -21,7 +22,7 @@ final class TestNetwork {
             private volatile boolean closed;
 
             @Override
-            public void start(Consumer<Message> inbound) {
+            public void start(TransportContext context, Consumer<Message> inbound) {
                 handlers.put(id, inbound);
             }
 
@@ -34,6 +35,11 @@ final class TestNetwork {
                 if (h != null) {
                     h.accept(m);
                 }
+            }
+
+            @Override
+            public long maxMessageBytes() {
+                return Long.MAX_VALUE;
             }
 
             @Override

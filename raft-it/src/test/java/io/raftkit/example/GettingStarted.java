@@ -22,12 +22,13 @@ public final class GettingStarted {
 
     // tag::start-node[]
     static RaftServer startNode(String id, Map<String, InetSocketAddress> members, Path dataDir) {
-        NettyTransport transport = new NettyTransport(
-                NettyTransportConfig.builder(id, "counter-cluster").members(members).build());
+        // Transport settings only: the server hands it the members below when it starts it.
+        NettyTransport transport = new NettyTransport(NettyTransportConfig.defaults());
         RocksDbLogStorage log = RocksDbLogStorage.open(dataDir.resolve(id));
         return RaftServer.builder()
                 .nodeId(id)
-                .members(members)
+                .clusterName("counter-cluster") // with the member ids, the cluster's identity
+                .members(members)               // the one member list: ids and listen addresses
                 .transport(transport)       // the server starts and closes it
                 .logStorage(log)            // the server closes it
                 .stateMachine(new CounterStateMachine())

@@ -36,9 +36,17 @@ final class NettyCluster implements AutoCloseable {
     final Map<String, RecordingStateMachine> machines = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> blocked = new ConcurrentHashMap<>();
     private final Path dataRoot;
+    private final ServerConfig config;
+    private final NettyTransportConfig transportConfig;
 
     NettyCluster(int n, Path dataRoot) {
+        this(n, dataRoot, CONFIG, NettyTransportConfig.defaults());
+    }
+
+    NettyCluster(int n, Path dataRoot, ServerConfig config, NettyTransportConfig transportConfig) {
         this.dataRoot = dataRoot;
+        this.config = config;
+        this.transportConfig = transportConfig;
         int[] ports = freePorts(n);
         for (int i = 1; i <= n; i++) {
             String id = "n" + i;
@@ -84,16 +92,17 @@ final class NettyCluster implements AutoCloseable {
 
     /** Starts (or restarts) a node on its data directory, with a fresh in-memory state machine. */
     RaftServer start(String id) {
-        NettyTransport netty = new NettyTransport(NettyTransportConfig.builder(id, "it").members(members).build());
+        NettyTransport netty = new NettyTransport(transportConfig);
         RocksDbLogStorage storage = RocksDbLogStorage.open(dataRoot.resolve(id));
         RecordingStateMachine sm = new RecordingStateMachine();
         RaftServer server = RaftServer.builder()
                 .nodeId(id)
+                .clusterName("it")
                 .members(members)
                 .transport(new PartitionableTransport(netty, blocked.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet())))
                 .logStorage(storage)
                 .stateMachine(sm)
-                .config(CONFIG)
+                .config(config)
                 .build()
                 .start();
         servers.put(id, server);

@@ -1,6 +1,7 @@
 package io.raftkit.it;
 
 import io.raftkit.spi.Transport;
+import io.raftkit.spi.TransportContext;
 import io.raftkit.spi.message.Message;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -21,8 +22,8 @@ final class PartitionableTransport implements Transport {
     }
 
     @Override
-    public void start(Consumer<Message> inbound) {
-        delegate.start(m -> {
+    public void start(TransportContext context, Consumer<Message> inbound) {
+        delegate.start(context, m -> {
             if (!blocked.contains(m.from())) {
                 inbound.accept(m);
             }
@@ -34,6 +35,11 @@ final class PartitionableTransport implements Transport {
         if (!blocked.contains(message.to())) {
             delegate.send(message);
         }
+    }
+
+    @Override
+    public long maxMessageBytes() {
+        return delegate.maxMessageBytes();
     }
 
     @Override

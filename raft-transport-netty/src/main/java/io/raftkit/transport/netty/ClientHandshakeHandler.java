@@ -9,7 +9,7 @@ import io.raftkit.transport.netty.proto.Frame;
 /**
  * Connecting side of the handshake: sends this node's Hello as soon as the connection is up and
  * waits for the peer's. The peer must be of this cluster and protocol version and be the member
- * this connection was opened for; only then is the connection handed to its
+ * this connection was opened for (with TLS, by a certificate naming it too); only then is the connection handed to its
  * {@link PeerConnection} for messages. The accepting side never sends anything after its Hello,
  * so any later frame is a protocol error.
  */
@@ -71,6 +71,7 @@ final class ClientHandshakeHandler extends ChannelInboundHandlerAdapter {
             throw new ProtocolException(RejectReason.UNEXPECTED_NODE, "dialled member '" + expectedPeer
                     + "' but node '" + frame.hello().nodeId() + "' answered");
         }
+        PeerCertificates.requireNames(ctx, expectedPeer);
         deadline.cancel();
         done = true;
         ctx.channel().attr(Handshake.PEER_ID).set(expectedPeer);

@@ -38,7 +38,9 @@ final class Handshake {
         }
         if (!hello.clusterId().equals(clusterId)) {
             throw new ProtocolException(RejectReason.CLUSTER_MISMATCH, "node '" + hello.nodeId()
-                    + "' belongs to cluster '" + hello.clusterId() + "', this node to '" + clusterId + "'");
+                    + "' belongs to cluster '" + hello.clusterId() + "', this node to '" + clusterId
+                    + "': the cluster id is derived from the cluster name and the founding member ids, so the"
+                    + " two nodes were given different cluster names or member lists");
         }
     }
 }

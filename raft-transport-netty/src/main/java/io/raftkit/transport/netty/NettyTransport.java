@@ -6,6 +6,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
@@ -14,9 +15,11 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.raftkit.spi.Transport;
+import io.raftkit.spi.TransportContext;
 import io.raftkit.spi.message.Message;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
@@ -30,26 +33,30 @@ import org.slf4j.LoggerFactory;
  * strangers out, optional mutual TLS.
  *
  * <pre>{@code
- * NettyTransportConfig config = NettyTransportConfig.builder("n1", "ledger-prod")
+ * NettyTransport transport = new NettyTransport(NettyTransportConfig.defaults(), meterRegistry);
+ * RaftServer server = RaftServer.builder()
+ *         .nodeId("n1").clusterName("ledger-prod")
  *         .member("n1", new InetSocketAddress("10.0.0.1", 7001))
  *         .member("n2", new InetSocketAddress("10.0.0.2", 7001))
  *         .member("n3", new InetSocketAddress("10.0.0.3", 7001))
- *         .build();
- * try (NettyTransport transport = new NettyTransport(config, meterRegistry)) {
- *     transport.start(raftServer::receive);
- *     transport.send(message);
- * }
+ *         .transport(transport)   // started by the server with the members above
+ *         ...
  * }</pre>
  *
- * <p>Each node keeps one outbound connection per peer, opened on the first message to it and
- * re-opened with capped exponential backoff after it breaks, and accepts the peers' connections
- * for inbound messages. {@link #send} only queues (a bounded queue per peer that drops its oldest
- * message when full) and returns; Netty's event loop threads (daemon threads named
+ * <p>The server starts the transport with this node's id, the cluster id and the members
+ * ({@link TransportContext}); the transport listens on this node's member address (or the
+ * configured bind address). Each node keeps two outbound connections per peer, one per
+ * {@link Lane}: control messages (votes, heartbeats, responses, TimeoutNow) never wait behind
+ * appends and snapshot chunks, neither in a queue nor in a socket buffer. Connections open on
+ * the first message and re-open with capped exponential backoff after they break; the peers'
+ * connections are accepted for inbound messages. {@link #send} may be called from any thread; it
+ * only queues (per peer and lane, bounded in count and, for data, in bytes; the oldest message
+ * is dropped when full) and returns; Netty's event loop threads (daemon threads named
  * {@code raftkit-netty-<nodeId>-*}) encode, write and flush in batches. A connection that breaks
  * the protocol (oversized or unparseable frame, unknown message type, no handshake in time,
- * another cluster, an unknown node, another protocol version, failed TLS) is closed and counted;
- * the node and its other connections carry on. See docs/transport.md for the wire format and the
- * metrics.
+ * another cluster, an unknown node, another protocol version, failed TLS, a certificate that does
+ * not name the node) is closed and counted; the node and its other connections carry on. See
+ * docs/transport.md for the wire format and the metrics.
  */
 public final class NettyTransport implements Transport {
 
@@ -59,10 +66,12 @@ public final class NettyTransport implements Transport {
 
     private final NettyTransportConfig config;
     private final MeterRegistry registry;
-    private final TransportMetrics metrics;
     private final Object lifecycle = new Object();
     private volatile State state = State.NEW;
-    private volatile Map<String, PeerConnection> peers = Map.of();
+    private volatile Map<String, Peer> peers = Map.of();
+    // Set once by start, before state becomes STARTED.
+    private volatile String nodeId = "(not started)";
+    private volatile TransportMetrics metrics;
     private EventLoopGroup group;
     /** Every open connection, accepted or dialled, so close() can close them all before it returns. */
     private ChannelGroup channels;
@@ -78,30 +87,49 @@ public final class NettyTransport implements Transport {
     public NettyTransport(NettyTransportConfig config, MeterRegistry registry) {
         this.config = Objects.requireNonNull(config, "config");
         this.registry = Objects.requireNonNull(registry, "registry");
-        this.metrics = new TransportMetrics(registry, config.nodeId(),
-                config.members().keySet().stream().filter(id -> !id.equals(config.nodeId())).toList());
     }
 
     /**
-     * Binds the listening socket and allows sends.
+     * Binds the listening socket (the configured bind address, else this node's member address)
+     * and allows sends to the other members.
      *
      * @throws IllegalStateException if already started or closed, or if the bind address cannot
      *                               be bound (the transport is then closed)
-     * @throws IllegalArgumentException if the TLS files cannot be loaded
+     * @throws IllegalArgumentException if the TLS files cannot be loaded, or a node id is longer
+     *                                  than {@value WireLimits#MAX_ID_CHARS} characters
      */
     @Override
-    public void start(Consumer<Message> inbound) {
+    public void start(TransportContext context, Consumer<Message> inbound) {
+        Objects.requireNonNull(context, "context");
         Objects.requireNonNull(inbound, "inbound");
+        context.members().keySet().forEach(id -> {
+            if (id.length() > WireLimits.MAX_ID_CHARS) {
+                throw new IllegalArgumentException("node ids must be at most " + WireLimits.MAX_ID_CHARS
+                        + " characters: " + id);
+            }
+        });
         synchronized (lifecycle) {
             if (state != State.NEW) {
-                throw new IllegalStateException("transport of " + config.nodeId() + " is " + state);
+                throw new IllegalStateException("transport of " + nodeId + " is " + state);
             }
+            String self = context.nodeId();
+            nodeId = self;
+            // TLS first: unreadable files fail start before anything is registered or started.
             TlsContexts tls = config.tlsConfig().map(TlsContexts::build).orElse(null);
+            List<String> peerIds = context.members().keySet().stream().filter(id -> !id.equals(self)).toList();
+            TransportMetrics meters = new TransportMetrics(registry, self, peerIds);
             io = IoSetup.choose(config.nativeTransport());
             group = new MultiThreadIoEventLoopGroup(config.ioThreads(),
-                    new DefaultThreadFactory("raftkit-netty-" + config.nodeId(), true), io.handlerFactory());
-            channels = new DefaultChannelGroup("raftkit-" + config.nodeId(), GlobalEventExecutor.INSTANCE);
-            Pipelines pipelines = new Pipelines(config, metrics, tls, inbound, channels);
+                    new DefaultThreadFactory("raftkit-netty-" + self, true), io.handlerFactory());
+            channels = new DefaultChannelGroup("raftkit-" + self, GlobalEventExecutor.INSTANCE);
+            // Nothing reaches the handler once close() has begun.
+            Consumer<Message> whileOpen = message -> {
+                if (state == State.STARTED) {
+                    inbound.accept(message);
+                }
+            };
+            Pipelines pipelines = new Pipelines(config, context, meters, tls, whileOpen, channels);
+            InetSocketAddress bindAddress = config.bindAddressOverride().orElse(context.selfAddress());
             try {
                 serverChannel = new ServerBootstrap()
                         .group(group)
@@ -111,59 +139,81 @@ public final class NettyTransport implements Transport {
                         .childOption(ChannelOption.TCP_NODELAY, true)
                         .childOption(ChannelOption.SO_KEEPALIVE, true)
                         .childHandler(pipelines.accepted())
-                        .bind(config.bindAddress()).syncUninterruptibly().channel();
+                        .bind(bindAddress).syncUninterruptibly().channel();
             } catch (Exception e) {
                 state = State.CLOSED;
                 group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
-                throw new IllegalStateException("node " + config.nodeId() + " cannot listen on "
-                        + config.bindAddress() + ": " + e, e);
+                throw new IllegalStateException("node " + self + " cannot listen on " + bindAddress + ": " + e, e);
             }
             Bootstrap dialler = new Bootstrap()
                     .channel(io.channel())
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
                     .option(ChannelOption.TCP_NODELAY, true)
                     .option(ChannelOption.SO_KEEPALIVE, true)
-                    // Bounds what one peer's connection buffers beyond its queue; a drain stops at
+                    // Bounds what one lane's connection buffers beyond its queue; a drain stops at
                     // the high mark and resumes when the socket has taken the backlog.
                     .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 << 10, 1 << 20));
             io.tune(dialler);
             Backoff backoff = new Backoff(config.reconnectBackoffMin().toMillis(),
                     config.reconnectBackoffMax().toMillis(), () -> ThreadLocalRandom.current().nextDouble());
-            Map<String, PeerConnection> connections = new HashMap<>();
-            config.members().forEach((id, address) -> {
-                if (!id.equals(config.nodeId())) {
-                    PeerConnection peer = new PeerConnection(config.nodeId(), id, address, group.next(), dialler,
-                            pipelines, config.outboundQueueCapacity(), metrics.peer(id), backoff,
-                            config.maxFrameBytes());
-                    metrics.queueGauge(id, peer::queued);
-                    connections.put(id, peer);
-                }
-            });
+            Map<String, Peer> connections = new HashMap<>();
+            for (String id : peerIds) {
+                InetSocketAddress address = context.members().get(id);
+                // Both lanes on one event loop: a lane's socket never blocks it, and the peer's
+                // state stays on one thread.
+                EventLoop loop = group.next();
+                connections.put(id, new Peer(lane -> {
+                    DropOldestQueue<Message> queue = lane == Lane.DATA
+                            ? new DropOldestQueue<>(config.outboundQueueCapacity(), config.outboundQueueBytes(),
+                                    WireLimits::queuedBytes)
+                            : new DropOldestQueue<>(config.outboundQueueCapacity());
+                    PeerConnection connection = new PeerConnection(self, id, lane, address, loop, dialler,
+                            pipelines, queue, meters.peer(id), backoff, config.maxFrameBytes());
+                    meters.queueGauges(id, lane, connection::queued, connection::queuedBytes);
+                    return connection;
+                }));
+            }
             peers = Map.copyOf(connections);
+            metrics = meters;
             state = State.STARTED;
-            log.info("{}: transport listening on {} ({}{})", config.nodeId(), serverChannel.localAddress(),
-                    io.name(), tls != null ? ", mutual TLS" : "");
+            log.info("{}: transport of cluster {} listening on {} ({}{})", self, context.clusterId(),
+                    serverChannel.localAddress(), io.name(), tls != null ? ", mutual TLS" : "");
         }
     }
 
-    /** Queues the message for {@code message.to()}; never blocks, never throws for a network problem. */
+    /**
+     * The largest append one frame carries, as the core counts it; derived from
+     * {@code maxFrameBytes} by {@link WireLimits}: {@code (maxFrameBytes - 2048) * 2 / 3}.
+     */
+    @Override
+    public long maxMessageBytes() {
+        return WireLimits.maxAppendBytes(config.maxFrameBytes());
+    }
+
+    /**
+     * Queues the message for {@code message.to()} on its lane; from any thread, never blocks,
+     * never throws for a network problem.
+     */
     @Override
     public void send(Message message) {
         if (state != State.STARTED) {
-            metrics.peer(message.to()).dropped(DropReason.NOT_RUNNING);
+            TransportMetrics meters = metrics;
+            if (meters != null) {
+                meters.peer(message.to()).dropped(DropReason.NOT_RUNNING);
+            }
             return;
         }
-        if (!config.nodeId().equals(message.from())) {
+        if (!nodeId.equals(message.from())) {
             // The receiver would take a forged sender for an attack and close the connection,
             // losing the good messages queued behind it: refuse it here.
             metrics.peer(message.to()).dropped(DropReason.FOREIGN_SENDER);
-            log.warn("{}: dropped a message claiming to be from {}: {}", config.nodeId(), message.from(), message);
+            log.warn("{}: dropped a message claiming to be from {}: {}", nodeId, message.from(), message);
             return;
         }
-        PeerConnection peer = peers.get(message.to());
+        Peer peer = peers.get(message.to());
         if (peer == null) {
             metrics.peer(TransportMetrics.UNKNOWN_PEER).dropped(DropReason.UNKNOWN_PEER);
-            log.debug("{}: dropped {} to non-member {}", config.nodeId(), message.kind(), message.to());
+            log.debug("{}: dropped {} to non-member {}", nodeId, message.kind(), message.to());
             return;
         }
         peer.send(message);
@@ -171,7 +221,8 @@ public final class NettyTransport implements Transport {
 
     /**
      * Closes every connection and the listening socket and stops the event loop threads, waiting
-     * (a bounded time) until they are gone. Idempotent.
+     * (a bounded time) until they are gone. Once it returns nothing more reaches the handler and
+     * sends are dropped at once. Idempotent.
      */
     @Override
     public void close() {
@@ -184,16 +235,16 @@ public final class NettyTransport implements Transport {
             if (!wasStarted) {
                 return;
             }
-            peers.values().forEach(PeerConnection::close);
+            peers.values().forEach(Peer::close);
             serverChannel.close().syncUninterruptibly();
             // Close connections explicitly (not only through the loop shutdown) so peers see the
             // FIN before close() returns.
             channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
             if (!group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS)) {
-                log.warn("{}: event loop threads did not stop within 10 s", config.nodeId());
+                log.warn("{}: event loop threads did not stop within 10 s", nodeId);
             }
             metrics.close();
-            log.info("{}: transport closed", config.nodeId());
+            log.info("{}: transport closed", nodeId);
         }
     }
 
@@ -206,7 +257,7 @@ public final class NettyTransport implements Transport {
     public InetSocketAddress localAddress() {
         synchronized (lifecycle) {
             if (serverChannel == null) {
-                throw new IllegalStateException("transport of " + config.nodeId() + " is not started");
+                throw new IllegalStateException("transport of " + nodeId + " is not started");
             }
             return (InetSocketAddress) serverChannel.localAddress();
         }
@@ -232,5 +283,15 @@ public final class NettyTransport implements Transport {
         synchronized (lifecycle) {
             return io == null ? null : io.name();
         }
+    }
+
+    /** One lane's connection to a peer, for tests. */
+    PeerConnection lane(String peerId, Lane lane) {
+        return peers.get(peerId).lane(lane);
+    }
+
+    /** Every open connection of this node, for tests. */
+    ChannelGroup channels() {
+        return channels;
     }
 }

@@ -2,23 +2,27 @@ package io.raftkit.transport.netty;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Validated configuration of a {@link NettyTransport}. Build it with {@link #builder}; every
- * invalid value is rejected here, once, with the name of the field.
+ * Validated settings of a {@link NettyTransport}: only how it moves bytes. Who the members are,
+ * this node's id and the cluster id come from the server at start ({@link
+ * io.raftkit.spi.TransportContext}), so the member list is given once, to the server's builder.
+ * Build it with {@link #builder}; every invalid value is rejected here, once, with the name of
+ * the field.
  *
- * @param nodeId                this node's id; must be one of {@code members}
- * @param clusterId             shared by every member; a connection from another cluster is refused
- * @param members               every member's id and address, this node included
- * @param bindAddress           where this node listens (port 0 picks a free port; see
+ * @param bindAddress           where this node listens, or {@code null} (the default) for its
+ *                              own member address; set it to listen on another interface, e.g.
+ *                              {@code 0.0.0.0:7001} behind NAT (port 0 picks a free port; see
  *                              {@link NettyTransport#localAddress()})
  * @param maxFrameBytes         largest frame accepted or sent, in bytes; a bigger inbound frame
- *                              closes its connection, a bigger outbound message is dropped
- * @param outboundQueueCapacity messages buffered per peer; when full the oldest is dropped
+ *                              closes its connection, a bigger outbound message is dropped. It
+ *                              fixes {@link NettyTransport#maxMessageBytes()}
+ * @param outboundQueueCapacity messages buffered per peer and lane; when full the oldest is dropped
+ * @param outboundQueueBytes    bytes of appends and snapshot chunks buffered per peer (the data
+ *                              lane); when over, the oldest are dropped. At least
+ *                              {@code maxFrameBytes}, so the largest message always fits
  * @param reconnectBackoffMin   delay before the first reconnection attempt
  * @param reconnectBackoffMax   cap of the exponentially growing reconnection delay
  * @param connectTimeout        bound of one TCP connection attempt
@@ -29,12 +33,10 @@ import java.util.Optional;
  * @param tls                   mutual TLS, or {@code null} for plain TCP
  */
 public record NettyTransportConfig(
-        String nodeId,
-        String clusterId,
-        Map<String, InetSocketAddress> members,
         InetSocketAddress bindAddress,
         int maxFrameBytes,
         int outboundQueueCapacity,
+        long outboundQueueBytes,
         Duration reconnectBackoffMin,
         Duration reconnectBackoffMax,
         Duration connectTimeout,
@@ -45,33 +47,26 @@ public record NettyTransportConfig(
 
     /** Default {@link #maxFrameBytes}: 16 MiB. */
     public static final int DEFAULT_MAX_FRAME_BYTES = 16 << 20;
-    /** Smallest {@link #maxFrameBytes} accepted: room for a handshake and small messages. */
-    public static final int MIN_MAX_FRAME_BYTES = 1024;
+    /** Smallest {@link #maxFrameBytes} accepted: room for a handshake, an append's envelope and a few entries. */
+    public static final int MIN_MAX_FRAME_BYTES = 4096;
     /** Default {@link #outboundQueueCapacity}. */
     public static final int DEFAULT_OUTBOUND_QUEUE_CAPACITY = 8192;
+    /**
+     * Default {@link #outboundQueueBytes}: 64 MiB, twice the server's default replication window
+     * ({@code maxInflightBytes}, 32 MiB), so a full window never overflows the queue.
+     */
+    public static final long DEFAULT_OUTBOUND_QUEUE_BYTES = 64L << 20;
 
     public NettyTransportConfig {
-        requireId(nodeId, "nodeId");
-        requireId(clusterId, "clusterId");
-        Objects.requireNonNull(members, "members");
-        members.forEach((id, address) -> {
-            requireId(id, "members (an id)");
-            if (address == null) {
-                throw new IllegalArgumentException("members: address of " + id + " is null");
-            }
-        });
-        if (!members.containsKey(nodeId)) {
-            throw new IllegalArgumentException("members must contain nodeId '" + nodeId + "', has " + members.keySet());
-        }
-        members = Map.copyOf(members);
-        if (bindAddress == null) {
-            bindAddress = members.get(nodeId);
-        }
         if (maxFrameBytes < MIN_MAX_FRAME_BYTES) {
             throw new IllegalArgumentException("maxFrameBytes must be >= " + MIN_MAX_FRAME_BYTES + ", was " + maxFrameBytes);
         }
         if (outboundQueueCapacity < 1) {
             throw new IllegalArgumentException("outboundQueueCapacity must be >= 1, was " + outboundQueueCapacity);
+        }
+        if (outboundQueueBytes < maxFrameBytes) {
+            throw new IllegalArgumentException("outboundQueueBytes (" + outboundQueueBytes
+                    + ") must be >= maxFrameBytes (" + maxFrameBytes + "), or the largest message would never fit");
         }
         requirePositive(reconnectBackoffMin, "reconnectBackoffMin");
         requirePositive(reconnectBackoffMax, "reconnectBackoffMax");
@@ -91,18 +86,19 @@ public record NettyTransportConfig(
         return Optional.ofNullable(tls);
     }
 
-    /** A builder for this node of the cluster; add every member (this node too) with {@link Builder#member}. */
-    public static Builder builder(String nodeId, String clusterId) {
-        return new Builder(nodeId, clusterId);
+    /** The bind address override, if any; otherwise the transport listens on its member address. */
+    public Optional<InetSocketAddress> bindAddressOverride() {
+        return Optional.ofNullable(bindAddress);
     }
 
-    private static void requireId(String id, String field) {
-        if (id == null || id.isBlank()) {
-            throw new IllegalArgumentException(field + " must not be blank");
-        }
-        if (id.length() > 255) {
-            throw new IllegalArgumentException(field + " must be at most 255 characters: " + id);
-        }
+    /** A builder starting from the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Every setting at its default: plain TCP, listening on the node's member address. */
+    public static NettyTransportConfig defaults() {
+        return builder().build();
     }
 
     private static void requirePositive(Duration d, String field) {
@@ -114,12 +110,10 @@ public record NettyTransportConfig(
 
     /** Builds a {@link NettyTransportConfig}; defaults suit a LAN cluster. */
     public static final class Builder {
-        private final String nodeId;
-        private final String clusterId;
-        private final Map<String, InetSocketAddress> members = new LinkedHashMap<>();
         private InetSocketAddress bindAddress;
         private int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
         private int outboundQueueCapacity = DEFAULT_OUTBOUND_QUEUE_CAPACITY;
+        private long outboundQueueBytes = DEFAULT_OUTBOUND_QUEUE_BYTES;
         private Duration reconnectBackoffMin = Duration.ofMillis(50);
         private Duration reconnectBackoffMax = Duration.ofSeconds(2);
         private Duration connectTimeout = Duration.ofSeconds(3);
@@ -128,22 +122,10 @@ public record NettyTransportConfig(
         private boolean nativeTransport = true;
         private TlsConfig tls;
 
-        private Builder(String nodeId, String clusterId) {
-            this.nodeId = nodeId;
-            this.clusterId = clusterId;
+        private Builder() {
         }
 
-        public Builder member(String id, InetSocketAddress address) {
-            members.put(id, address);
-            return this;
-        }
-
-        public Builder members(Map<String, InetSocketAddress> all) {
-            members.putAll(all);
-            return this;
-        }
-
-        /** Where to listen; defaults to this node's member address. */
+        /** Where to listen instead of this node's member address (e.g. {@code 0.0.0.0:7001}). */
         public Builder bindAddress(InetSocketAddress address) {
             this.bindAddress = address;
             return this;
@@ -156,6 +138,11 @@ public record NettyTransportConfig(
 
         public Builder outboundQueueCapacity(int messages) {
             this.outboundQueueCapacity = messages;
+            return this;
+        }
+
+        public Builder outboundQueueBytes(long bytes) {
+            this.outboundQueueBytes = bytes;
             return this;
         }
 
@@ -193,9 +180,9 @@ public record NettyTransportConfig(
         }
 
         public NettyTransportConfig build() {
-            return new NettyTransportConfig(nodeId, clusterId, members, bindAddress, maxFrameBytes,
-                    outboundQueueCapacity, reconnectBackoffMin, reconnectBackoffMax, connectTimeout,
-                    handshakeTimeout, ioThreads, nativeTransport, tls);
+            return new NettyTransportConfig(bindAddress, maxFrameBytes, outboundQueueCapacity, outboundQueueBytes,
+                    reconnectBackoffMin, reconnectBackoffMax, connectTimeout, handshakeTimeout, ioThreads,
+                    nativeTransport, tls);
         }
     }
 }

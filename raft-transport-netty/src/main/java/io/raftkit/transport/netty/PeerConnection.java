@@ -15,10 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one outbound connection to one peer, and the queue of messages waiting for it.
+ * One outbound connection to one peer for one {@link Lane}, and the queue of messages waiting
+ * for it.
  *
- * <p>Threads: {@link #send} is called from any thread (the Raft loop) and only touches the
- * thread-safe queue and a flag; everything else runs on this peer's event loop, so connection
+ * <p>Threads: {@link #send} is called from any thread, concurrently (the Raft loop, the storage
+ * completion thread), and only touches the thread-safe queue and a flag; everything else runs on this peer's event loop, so connection
  * state needs no locks. A send schedules at most one drain task at a time: a burst of sends
  * becomes one task that writes every queued message and flushes once.
  *
@@ -31,6 +32,7 @@ final class PeerConnection implements ClientHandshakeHandler.Listener {
 
     private final String selfId;
     private final String peerId;
+    private final Lane lane;
     private final InetSocketAddress address;
     private final EventLoop loop;
     private final Bootstrap bootstrap;
@@ -40,6 +42,8 @@ final class PeerConnection implements ClientHandshakeHandler.Listener {
     private final int maxFrameBytes;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private volatile boolean closed;
+    /** Local end of the ready connection, for tests that act on one lane's socket. */
+    private volatile InetSocketAddress localAddress;
 
     // Confined to the event loop.
     private Channel ready;
@@ -49,15 +53,16 @@ final class PeerConnection implements ClientHandshakeHandler.Listener {
     private long lastFailureNanos;
     private boolean attempted;
 
-    PeerConnection(String selfId, String peerId, InetSocketAddress address, EventLoop loop,
-                   Bootstrap template, Pipelines pipelines, int queueCapacity,
+    PeerConnection(String selfId, String peerId, Lane lane, InetSocketAddress address, EventLoop loop,
+                   Bootstrap template, Pipelines pipelines, DropOldestQueue<Message> queue,
                    TransportMetrics.PeerMeters meters, Backoff backoff, int maxFrameBytes) {
         this.selfId = selfId;
         this.peerId = peerId;
+        this.lane = lane;
         this.address = address;
         this.loop = loop;
         this.bootstrap = template.clone(loop).handler(pipelines.dialled(peerId, address, this));
-        this.queue = new DropOldestQueue<>(queueCapacity);
+        this.queue = queue;
         this.meters = meters;
         this.backoff = backoff;
         this.maxFrameBytes = maxFrameBytes;
@@ -69,8 +74,14 @@ final class PeerConnection implements ClientHandshakeHandler.Listener {
             meters.dropped(DropReason.NOT_RUNNING);
             return;
         }
-        if (queue.offer(message) != null) {
-            meters.dropped(DropReason.QUEUE_FULL);
+        int dropped = queue.offer(message);
+        if (dropped > 0) {
+            meters.dropped(DropReason.QUEUE_FULL, dropped);
+        }
+        if (closed) {
+            // close() ran between the check above and the offer: leave nothing queued.
+            queue.clear();
+            return;
         }
         if (drainScheduled.compareAndSet(false, true)) {
             try {
@@ -83,6 +94,15 @@ final class PeerConnection implements ClientHandshakeHandler.Listener {
 
     int queued() {
         return queue.size();
+    }
+
+    long queuedBytes() {
+        return queue.bytes();
+    }
+
+    /** The local address of the ready connection, or null. */
+    InetSocketAddress localAddress() {
+        return localAddress;
     }
 
     /** Stops sending; the event loop group's shutdown closes the channels. */
@@ -110,10 +130,12 @@ final class PeerConnection implements ClientHandshakeHandler.Listener {
         }
         pending = null;
         ready = channel;
+        localAddress = (InetSocketAddress) channel.localAddress();
         if (failures > 0) {
-            log.info("{}: connected to {} at {} after {} failed attempt(s)", selfId, peerId, address, failures);
+            log.info("{}: {} lane connected to {} at {} after {} failed attempt(s)", selfId, lane.tag(), peerId,
+                    address, failures);
         } else {
-            log.debug("{}: connected to {} at {}", selfId, peerId, address);
+            log.debug("{}: {} lane connected to {} at {}", selfId, lane.tag(), peerId, address);
         }
         failures = 0;
         drain();
@@ -190,7 +212,8 @@ final class PeerConnection implements ClientHandshakeHandler.Listener {
         future.addListener(f -> {
             if (!f.isSuccess()) {
                 if (failures == 0) {
-                    log.info("{}: cannot connect to {} at {}: {}", selfId, peerId, address, f.cause().toString());
+                    log.info("{}: cannot connect {} lane to {} at {}: {}", selfId, lane.tag(), peerId, address,
+                            f.cause().toString());
                 } else {
                     log.debug("{}: attempt {} to connect to {} failed: {}", selfId, failures + 1, peerId,
                             f.cause().toString());
@@ -203,10 +226,11 @@ final class PeerConnection implements ClientHandshakeHandler.Listener {
     private void onClosed(Channel channel) {
         if (channel == ready) {
             ready = null;
+            localAddress = null;
             // The peer went away after a good connection: retry after the shortest backoff.
             failures = 1;
             if (!closed) {
-                log.info("{}: connection to {} at {} closed", selfId, peerId, address);
+                log.info("{}: {} lane connection to {} at {} closed", selfId, lane.tag(), peerId, address);
             }
         } else if (channel == pending) {
             pending = null;

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.ssl.SslHandler;
+import io.raftkit.spi.TransportContext;
 import io.raftkit.spi.message.Message;
 import java.net.InetSocketAddress;
 import java.util.function.Consumer;
@@ -20,14 +21,16 @@ import java.util.function.Consumer;
 final class Pipelines {
 
     private final NettyTransportConfig config;
+    private final TransportContext context;
     private final TransportMetrics metrics;
     private final TlsContexts tls;
     private final Consumer<Message> inbound;
     private final ChannelGroup channels;
 
-    Pipelines(NettyTransportConfig config, TransportMetrics metrics, TlsContexts tls, Consumer<Message> inbound,
-              ChannelGroup channels) {
+    Pipelines(NettyTransportConfig config, TransportContext context, TransportMetrics metrics, TlsContexts tls,
+              Consumer<Message> inbound, ChannelGroup channels) {
         this.config = config;
+        this.context = context;
         this.channels = channels;
         this.metrics = metrics;
         this.tls = tls;
@@ -44,10 +47,10 @@ final class Pipelines {
                     p.addLast("tls", withTimeout(tls.server().newHandler(ch.alloc())));
                 }
                 addCodec(p);
-                p.addLast("handshake", new ServerHandshakeHandler(config.clusterId(), config.nodeId(),
-                        config.members().keySet(), config.handshakeTimeout().toMillis()));
-                p.addLast("dispatch", new InboundDispatcher(config.nodeId(), inbound, metrics));
-                p.addLast("guard", new ConnectionGuard(config.nodeId(), "inbound", metrics));
+                p.addLast("handshake", new ServerHandshakeHandler(context.clusterId(), context.nodeId(),
+                        context.members().keySet(), config.handshakeTimeout().toMillis()));
+                p.addLast("dispatch", new InboundDispatcher(context.nodeId(), inbound, metrics));
+                p.addLast("guard", new ConnectionGuard(context.nodeId(), "inbound", metrics));
             }
         };
     }
@@ -65,9 +68,9 @@ final class Pipelines {
                             address.getHostString(), address.getPort())));
                 }
                 addCodec(p);
-                p.addLast("handshake", new ClientHandshakeHandler(config.clusterId(), config.nodeId(),
+                p.addLast("handshake", new ClientHandshakeHandler(context.clusterId(), context.nodeId(),
                         peerId, config.handshakeTimeout().toMillis(), listener));
-                p.addLast("guard", new ConnectionGuard(config.nodeId(), "outbound to " + peerId, metrics));
+                p.addLast("guard", new ConnectionGuard(context.nodeId(), "outbound to " + peerId, metrics));
             }
         };
     }

@@ -19,7 +19,10 @@ enum RejectReason {
     NO_HANDSHAKE,
     /** The peer speaks another protocol version. */
     VERSION_MISMATCH,
-    /** The peer belongs to another cluster. */
+    /**
+     * The peer belongs to another cluster: another cluster name, or another founding member list
+     * (the cluster id is derived from both).
+     */
     CLUSTER_MISMATCH,
     /** The peer's node id is not a member (or is our own). */
     UNKNOWN_NODE,
@@ -32,7 +35,9 @@ enum RejectReason {
     /** A frame that has no place at this point of the protocol (e.g. a second Hello). */
     UNEXPECTED_FRAME,
     /** The TLS handshake failed: no certificate, an untrusted one, or not TLS at all. */
-    TLS;
+    TLS,
+    /** With TLS, the peer's certificate does not name the node id it claims in its handshake. */
+    CERTIFICATE_MISMATCH;
 
     /** The metric tag value: lower case with underscores. */
     String tag() {

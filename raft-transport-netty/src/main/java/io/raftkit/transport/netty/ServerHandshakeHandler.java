@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Accepting side of the handshake: the first frame must be a Hello from a member of this cluster
- * speaking this protocol version, within the handshake timeout. On success it answers with this
+ * speaking this protocol version, within the handshake timeout; with TLS, the member's
+ * certificate must name the node id it claims ({@link PeerCertificates}). On success it answers with this
  * node's Hello, records the peer's id on the channel and leaves the pipeline; on failure it
  * answers with a HelloReject and hands a {@link ProtocolException} to {@link ConnectionGuard},
  * which counts, logs and closes.
@@ -58,6 +59,7 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
                 throw new ProtocolException(RejectReason.UNKNOWN_NODE,
                         "node '" + hello.nodeId() + "' is not a member of cluster '" + clusterId + "'");
             }
+            PeerCertificates.requireNames(ctx, hello.nodeId());
         } catch (ProtocolException refused) {
             // Tell the peer why before closing, so its operator sees the reason in its own log.
             ctx.writeAndFlush(Handshake.reject(refused.reason()));

@@ -61,11 +61,17 @@ final class TransportMetrics {
         framesIn.record(wireBytes);
     }
 
-    /** Registers a gauge of a peer's outbound queue length, removed again by {@link #close}. */
-    void queueGauge(String peer, Supplier<Number> size) {
+    /**
+     * Registers gauges of a peer's outbound queue of one lane, in messages and in bytes (as the
+     * queue weighs them), removed again by {@link #close}.
+     */
+    void queueGauges(String peer, Lane lane, Supplier<Number> size, Supplier<Number> bytes) {
         gauges.add(Gauge.builder(PREFIX + "queue.size", size)
-                .description("Messages waiting in the outbound queue of a peer")
-                .tags("node", node, "peer", peer).strongReference(true).register(registry));
+                .description("Messages waiting in the outbound queue of a peer's lane")
+                .tags("node", node, "peer", peer, "lane", lane.tag()).strongReference(true).register(registry));
+        gauges.add(Gauge.builder(PREFIX + "queue.bytes", bytes).baseUnit("bytes")
+                .description("Bytes waiting in the outbound queue of a peer's lane")
+                .tags("node", node, "peer", peer, "lane", lane.tag()).strongReference(true).register(registry));
     }
 
     /** Removes the gauges that point into this transport (counters keep their totals). */
@@ -119,6 +125,10 @@ final class TransportMetrics {
 
         void dropped(DropReason reason) {
             dropped.get(reason).increment();
+        }
+
+        void dropped(DropReason reason, int count) {
+            dropped.get(reason).increment(count);
         }
 
         private Counter counter(String name, String peer, String description) {

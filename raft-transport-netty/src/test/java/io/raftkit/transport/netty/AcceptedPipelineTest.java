@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 /** The pipeline of an accepted connection, without sockets: one frame in, one verdict out. */
 class AcceptedPipelineTest {
 
-    static final int MAX_FRAME = 1024;
+    static final int MAX_FRAME = 4096;
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final List<Message> delivered = new CopyOnWriteArrayList<>();
@@ -42,11 +42,12 @@ class AcceptedPipelineTest {
     }
 
     static EmbeddedChannel acceptedChannel(SimpleMeterRegistry registry, java.util.function.Consumer<Message> inbound) {
-        NettyTransportConfig config = TestNodes.config("n1", Map.of(
-                        "n1", TestNodes.loopback(1), "n2", TestNodes.loopback(2), "n3", TestNodes.loopback(3)))
+        NettyTransportConfig config = TestNodes.config()
                 .maxFrameBytes(MAX_FRAME).handshakeTimeout(Duration.ofSeconds(1)).build();
         TransportMetrics metrics = new TransportMetrics(registry, "n1", List.of("n2", "n3"));
-        Pipelines pipelines = new Pipelines(config, metrics, null, inbound,
+        Pipelines pipelines = new Pipelines(config, TestNodes.context("n1", Map.of(
+                        "n1", TestNodes.loopback(1), "n2", TestNodes.loopback(2), "n3", TestNodes.loopback(3))),
+                metrics, null, inbound,
                 new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
         return new EmbeddedChannel(pipelines.accepted());
     }

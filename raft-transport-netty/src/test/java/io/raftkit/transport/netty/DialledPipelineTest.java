@@ -26,9 +26,10 @@ class DialledPipelineTest {
 
     @BeforeEach
     void openChannel() {
-        NettyTransportConfig config = TestNodes.config("n1", Map.of(
-                "n1", TestNodes.loopback(1), "n2", TestNodes.loopback(2), "n3", TestNodes.loopback(3))).build();
-        Pipelines pipelines = new Pipelines(config, new TransportMetrics(registry, "n1", List.of("n2", "n3")),
+        NettyTransportConfig config = TestNodes.config().build();
+        Pipelines pipelines = new Pipelines(config, TestNodes.context("n1", Map.of(
+                "n1", TestNodes.loopback(1), "n2", TestNodes.loopback(2), "n3", TestNodes.loopback(3))),
+                new TransportMetrics(registry, "n1", List.of("n2", "n3")),
                 null, m -> { }, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
         channel = new EmbeddedChannel(pipelines.dialled("n2", TestNodes.loopback(2), new ClientHandshakeHandler.Listener() {
             @Override

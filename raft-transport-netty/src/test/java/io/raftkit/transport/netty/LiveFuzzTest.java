@@ -42,11 +42,11 @@ class LiveFuzzTest {
         Map<String, InetSocketAddress> members = TestNodes.members(List.of("n1", "n2", "n3"));
         ConcurrentLinkedQueue<Message> atNode = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<Message> atPeer = new ConcurrentLinkedQueue<>();
-        try (NettyTransport node = new NettyTransport(TestNodes.config("n1", members).maxFrameBytes(MAX_FRAME)
+        try (NettyTransport node = new NettyTransport(TestNodes.config().maxFrameBytes(MAX_FRAME)
                      .handshakeTimeout(Duration.ofMillis(500)).build());
-             NettyTransport peer = new NettyTransport(TestNodes.config("n2", members).build())) {
-            node.start(atNode::add);
-            peer.start(atPeer::add);
+             NettyTransport peer = new NettyTransport(TestNodes.config().build())) {
+            node.start(TestNodes.context("n1", members), atNode::add);
+            peer.start(TestNodes.context("n2", members), atPeer::add);
             exchange(node, peer, atNode, atPeer, 0);
 
             FuzzCases generator = new FuzzCases(seed, MAX_FRAME);

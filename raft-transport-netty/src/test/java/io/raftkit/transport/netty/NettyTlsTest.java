@@ -10,6 +10,7 @@ import io.raftkit.spi.message.Message;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,6 +81,44 @@ class NettyTlsTest {
         assertLockedOut(n1, plain);
     }
 
+    @Test
+    void memberPresentingTheCertificateOfAnotherMemberIsRefusedAndCounted() throws Exception {
+        NettyTransport n1 = start("n1", clusterCa.issue("n1", subdir("n1")).pem(), inbox1);
+        // A valid certificate of the cluster's CA, but issued to n3: it must not speak as n2.
+        NettyTransport impostor = start("n2", clusterCa.issue("n3", subdir("n3")).pem(), inbox2);
+
+        await().atMost(WAIT).until(() -> {
+            impostor.send(new Heartbeat("n2", "n1", 1, 1, 0));
+            n1.send(new Heartbeat("n1", "n2", 1, 1, 0));
+            // n1 refuses it as a client of n1 (accepting side) and as the server n1 dialled.
+            return counter(n1.meterRegistry(), "raft.transport.connections.rejected", "reason",
+                    "certificate_mismatch") >= 2;
+        });
+        assertThat(inbox1).isEmpty();
+        assertThat(inbox2).isEmpty();
+    }
+
+    @Test
+    void certificateNamesItsNodeByDnsOrUriAlternativeNameOnly() throws Exception {
+        X509Certificate n1 = clusterCa.issue("n1", subdir("n1")).certificate();
+
+        assertThat(PeerCertificates.names(n1, "n1")).isTrue();
+        assertThat(PeerCertificates.names(n1, "n2")).isFalse();
+        assertThat(PeerCertificates.names(n1, "N1")).as("exact match").isFalse();
+        assertThat(PeerCertificates.names(n1, "127.0.0.1")).as("an IP SAN is not a node name").isFalse();
+        X509Certificate byUri = clusterCa.issueWithUri("n2", subdir("uri")).certificate();
+        assertThat(PeerCertificates.names(byUri, "n2")).isTrue();
+        assertThat(PeerCertificates.names(byUri, "n1")).isFalse();
+    }
+
+    @Test
+    void certificateNamingTheNodeByUriIsAccepted() throws Exception {
+        NettyTransport n1 = start("n1", clusterCa.issue("n1", subdir("n1")).pem(), inbox1);
+        NettyTransport n2 = start("n2", clusterCa.issueWithUri("n2", subdir("n2")).pem(), inbox2);
+
+        exchange(n1, n2);
+    }
+
     private void exchange(NettyTransport n1, NettyTransport n2) {
         Heartbeat ping = new Heartbeat("n1", "n2", 1, 1, 0);
         HeartbeatResponse pong = new HeartbeatResponse("n2", "n1", 1, 0);
@@ -99,9 +138,9 @@ class NettyTlsTest {
     }
 
     private NettyTransport start(String id, TlsConfig tls, ConcurrentLinkedQueue<Message> inbox) {
-        NettyTransport transport = new NettyTransport(TestNodes.config(id, members).tls(tls).build());
+        NettyTransport transport = new NettyTransport(TestNodes.config().tls(tls).build());
         opened.add(transport);
-        transport.start(inbox::add);
+        transport.start(TestNodes.context(id, members), inbox::add);
         return transport;
     }
 

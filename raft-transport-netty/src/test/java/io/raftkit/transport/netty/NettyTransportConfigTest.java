@@ -5,38 +5,40 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class NettyTransportConfigTest {
 
     private NettyTransportConfig.Builder valid() {
-        return NettyTransportConfig.builder("n1", "c").member("n1", TestNodes.loopback(7001))
-                .member("n2", TestNodes.loopback(7002));
+        return NettyTransportConfig.builder();
     }
 
     @Test
-    void defaultsAreSensibleAndBindAddressDefaultsToOwnMemberAddress() {
-        NettyTransportConfig config = valid().build();
+    void defaultsAreSensibleAndTheBindAddressIsTheNodesOwnMemberAddress() {
+        NettyTransportConfig config = NettyTransportConfig.defaults();
 
-        assertThat(config.bindAddress()).isEqualTo(TestNodes.loopback(7001));
+        assertThat(config.bindAddressOverride()).isEmpty();
         assertThat(config.maxFrameBytes()).isEqualTo(16 << 20);
+        assertThat(config.outboundQueueBytes()).isEqualTo(64L << 20);
         assertThat(config.tlsConfig()).isEmpty();
     }
 
     @Test
-    void nodeMustBeAMember() {
-        assertThatThrownBy(() -> NettyTransportConfig.builder("n3", "c").member("n1", TestNodes.loopback(1)).build())
-                .hasMessageContaining("members").hasMessageContaining("n3");
+    void maxMessageBytesIsTheFrameLimitLessTheEnvelopeAndTheWorstEntryOverhead() {
+        NettyTransport transport = new NettyTransport(valid().maxFrameBytes(1 << 20).build());
+
+        // (1 MiB - 2048) * 24 / 36
+        assertThat(transport.maxMessageBytes()).isEqualTo(((1 << 20) - 2048) * 2L / 3);
+        assertThat(new NettyTransport(NettyTransportConfig.defaults()).maxMessageBytes())
+                .as("the default frame carries the server's default maxAppendBytes").isGreaterThan(1 << 20);
     }
 
     @Test
     void eachInvalidValueIsRejectedNamingItsField() {
-        assertThatThrownBy(() -> NettyTransportConfig.builder(" ", "c").build()).hasMessageStartingWith("nodeId");
-        assertThatThrownBy(() -> NettyTransportConfig.builder("n1", "").member("n1", TestNodes.loopback(1)).build())
-                .hasMessageStartingWith("clusterId");
         assertThatThrownBy(() -> valid().maxFrameBytes(10).build()).hasMessageStartingWith("maxFrameBytes");
         assertThatThrownBy(() -> valid().outboundQueueCapacity(0).build()).hasMessageStartingWith("outboundQueueCapacity");
+        assertThatThrownBy(() -> valid().maxFrameBytes(1 << 20).outboundQueueBytes((1 << 20) - 1).build())
+                .hasMessageStartingWith("outboundQueueBytes").hasMessageContaining("maxFrameBytes");
         assertThatThrownBy(() -> valid().reconnectBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1)).build())
                 .hasMessageStartingWith("reconnectBackoffMax");
         assertThatThrownBy(() -> valid().reconnectBackoff(Duration.ZERO, Duration.ofSeconds(1)).build())
@@ -44,8 +46,6 @@ class NettyTransportConfigTest {
         assertThatThrownBy(() -> valid().handshakeTimeout(Duration.ofSeconds(-1)).build())
                 .hasMessageStartingWith("handshakeTimeout");
         assertThatThrownBy(() -> valid().ioThreads(0).build()).hasMessageStartingWith("ioThreads");
-        assertThatThrownBy(() -> valid().members(Map.of("n4", TestNodes.loopback(1))).member("", TestNodes.loopback(2)).build())
-                .hasMessageStartingWith("members");
     }
 
     @Test

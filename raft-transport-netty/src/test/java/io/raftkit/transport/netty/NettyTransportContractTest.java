@@ -1,6 +1,8 @@
 package io.raftkit.transport.netty;
 
+import io.raftkit.spi.ClusterId;
 import io.raftkit.spi.Transport;
+import io.raftkit.spi.TransportContext;
 import io.raftkit.spi.TransportContractTest;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -14,8 +16,18 @@ class NettyTransportContractTest extends TransportContractTest {
     @Override
     protected TransportFixture newFixture(List<String> nodeIds) {
         Map<String, InetSocketAddress> members = TestNodes.members(nodeIds);
-        return nodeId -> new NettyTransport(configure(TestNodes.config(nodeId, members)
-                .maxFrameBytes(MAX_FRAME_BYTES)).build());
+        String clusterId = ClusterId.derive("contract", nodeIds);
+        return new TransportFixture() {
+            @Override
+            public Transport newTransport(String nodeId) {
+                return new NettyTransport(configure(TestNodes.config().maxFrameBytes(MAX_FRAME_BYTES)).build());
+            }
+
+            @Override
+            public TransportContext context(String nodeId) {
+                return new TransportContext(nodeId, clusterId, members);
+            }
+        };
     }
 
     /** Lets a subclass run the same contract with another setting. */

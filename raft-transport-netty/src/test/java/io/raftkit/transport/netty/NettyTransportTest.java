@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.raftkit.spi.ClusterId;
 import io.raftkit.spi.Entry;
+import io.raftkit.spi.TransportContext;
 import io.raftkit.spi.message.AppendRequest;
 import io.raftkit.spi.message.Heartbeat;
 import io.raftkit.spi.message.Message;
@@ -33,8 +35,8 @@ class NettyTransportTest {
 
     @Test
     void portZeroBindsAFreePortThatLocalAddressReports() {
-        NettyTransport transport = open(TestNodes.config("n1", Map.of("n1", TestNodes.loopback(0))).build());
-        transport.start(m -> { });
+        NettyTransport transport = open(TestNodes.config().build());
+        transport.start(TestNodes.context("n1", Map.of("n1", TestNodes.loopback(0))), m -> { });
 
         assertThat(transport.port()).isPositive();
         assertThat(transport.localAddress().getAddress().isLoopbackAddress()).isTrue();
@@ -43,8 +45,8 @@ class NettyTransportTest {
 
     @Test
     void closeReleasesTheListeningPort() throws IOException {
-        NettyTransport transport = open(TestNodes.config("n1", Map.of("n1", TestNodes.loopback(0))).build());
-        transport.start(m -> { });
+        NettyTransport transport = open(TestNodes.config().build());
+        transport.start(TestNodes.context("n1", Map.of("n1", TestNodes.loopback(0))), m -> { });
         InetSocketAddress address = transport.localAddress();
 
         transport.close();
@@ -58,10 +60,10 @@ class NettyTransportTest {
     @Test
     void portInUseFailsStartNamingTheAddress() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-            NettyTransport transport = open(TestNodes.config("n1",
-                    Map.of("n1", TestNodes.loopback(taken.getLocalPort()))).build());
+            NettyTransport transport = open(TestNodes.config().build());
 
-            assertThatThrownBy(() -> transport.start(m -> { }))
+            assertThatThrownBy(() -> transport.start(
+                    TestNodes.context("n1", Map.of("n1", TestNodes.loopback(taken.getLocalPort()))), m -> { }))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining(String.valueOf(taken.getLocalPort()));
         }
@@ -85,15 +87,15 @@ class NettyTransportTest {
     @Test
     void fullQueueDropsTheOldestMessagesAndCountsThem() {
         Map<String, InetSocketAddress> members = TestNodes.members(List.of("n1", "n2"));
-        NettyTransport a = open(TestNodes.config("n1", members).outboundQueueCapacity(10).build());
-        a.start(m -> { });
+        NettyTransport a = open(TestNodes.config().outboundQueueCapacity(10).build());
+        a.start(TestNodes.context("n1", members), m -> { });
 
         // n2 is not up: everything waits in the queue, which keeps the newest ten.
         for (int i = 0; i < 25; i++) {
             a.send(new Heartbeat("n1", "n2", 1, i, 0));
         }
         ConcurrentLinkedQueue<Message> inbox = new ConcurrentLinkedQueue<>();
-        open(TestNodes.config("n2", members).build()).start(inbox::add);
+        open(TestNodes.config().build()).start(TestNodes.context("n2", members), inbox::add);
 
         await().atMost(WAIT).until(() -> inbox.size() == 10);
         assertThat(inbox).extracting(m -> ((Heartbeat) m).commit())
@@ -105,12 +107,11 @@ class NettyTransportTest {
     @Test
     void nodeOfAnotherClusterCannotDeliverAndBothSidesCountTheRefusal() {
         Map<String, InetSocketAddress> members = TestNodes.members(List.of("n1", "n2"));
-        NettyTransport a = open(TestNodes.config("n1", members).build());
+        NettyTransport a = open(TestNodes.config().build());
         ConcurrentLinkedQueue<Message> inboxA = new ConcurrentLinkedQueue<>();
-        a.start(inboxA::add);
-        NettyTransport stranger = open(NettyTransportConfig.builder("n2", "another-cluster").members(members)
-                .reconnectBackoff(Duration.ofMillis(10), Duration.ofMillis(50)).build());
-        stranger.start(m -> { });
+        a.start(TestNodes.context("n1", members), inboxA::add);
+        NettyTransport stranger = open(TestNodes.config().build());
+        stranger.start(new TransportContext("n2", "another-cluster", members), m -> { });
 
         await().atMost(WAIT).until(() -> {
             stranger.send(new Heartbeat("n2", "n1", 1, 1, 0));
@@ -122,13 +123,52 @@ class NettyTransportTest {
     }
 
     @Test
+    void foundingNodesGivenDifferentMemberListsRefuseEachOtherAtTheHandshake() {
+        Map<String, InetSocketAddress> members = TestNodes.members(List.of("n1", "n2", "n3"));
+        // n1 was told the cluster is n1, n2, n3; n2 was told n1, n2 (an operator's mistake).
+        Map<String, InetSocketAddress> shorter = Map.of("n1", members.get("n1"), "n2", members.get("n2"));
+        NettyTransport a = open(TestNodes.config().build());
+        ConcurrentLinkedQueue<Message> inboxA = new ConcurrentLinkedQueue<>();
+        a.start(new TransportContext("n1", ClusterId.derive("ledger", members.keySet()), members), inboxA::add);
+        NettyTransport b = open(TestNodes.config().build());
+        ConcurrentLinkedQueue<Message> inboxB = new ConcurrentLinkedQueue<>();
+        b.start(new TransportContext("n2", ClusterId.derive("ledger", shorter.keySet()), shorter), inboxB::add);
+
+        await().atMost(WAIT).until(() -> {
+            a.send(new Heartbeat("n1", "n2", 1, 1, 0));
+            b.send(new Heartbeat("n2", "n1", 1, 1, 0));
+            return counter(a.meterRegistry(), "raft.transport.connections.rejected", "reason", "cluster_mismatch") >= 1
+                    && counter(b.meterRegistry(), "raft.transport.connections.rejected", "reason",
+                    "cluster_mismatch") >= 1;
+        });
+        assertThat(inboxA).isEmpty();
+        assertThat(inboxB).isEmpty();
+    }
+
+    @Test
+    void sendsAfterCloseAreDroppedAndCountedWithoutQueueing() {
+        Map<String, InetSocketAddress> members = TestNodes.members(List.of("n1", "n2"));
+        NettyTransport a = open(TestNodes.config().build());
+        a.start(TestNodes.context("n1", members), m -> { });
+        a.close();
+
+        for (int i = 0; i < 100; i++) {
+            a.send(new Heartbeat("n1", "n2", 1, i, 0));
+        }
+
+        assertThat(counter(a.meterRegistry(), "raft.transport.messages.dropped", "reason", "not_running"))
+                .isEqualTo(100);
+        assertThat(a.lane("n2", Lane.CONTROL).queued()).isZero();
+    }
+
+    @Test
     void unknownNodeCannotDeliver() {
         Map<String, InetSocketAddress> members = TestNodes.members(List.of("n1", "n9"));
-        NettyTransport a = open(TestNodes.config("n1", Map.of("n1", members.get("n1"))).build());
+        NettyTransport a = open(TestNodes.config().build());
         ConcurrentLinkedQueue<Message> inboxA = new ConcurrentLinkedQueue<>();
-        a.start(inboxA::add);
-        NettyTransport stranger = open(TestNodes.config("n9", members).build());
-        stranger.start(m -> { });
+        a.start(TestNodes.context("n1", Map.of("n1", members.get("n1"))), inboxA::add);
+        NettyTransport stranger = open(TestNodes.config().build());
+        stranger.start(TestNodes.context("n9", members), m -> { });
 
         await().atMost(WAIT).until(() -> {
             stranger.send(new Heartbeat("n9", "n1", 1, 1, 0));
@@ -161,12 +201,12 @@ class NettyTransportTest {
         // the first connection succeeds; the peer then restarts on the same address, so the next
         // connection is a reconnect, whatever the timing of the event loops
         Map<String, InetSocketAddress> members = TestNodes.members(List.of("n1", "n2"));
-        NettyTransport a = open(TestNodes.config("n1", members).build());
-        a.start(m -> { });
+        NettyTransport a = open(TestNodes.config().build());
+        a.start(TestNodes.context("n1", members), m -> { });
         Heartbeat ping = new Heartbeat("n1", "n2", 1, 1, 0);
         ConcurrentLinkedQueue<Message> inbox = new ConcurrentLinkedQueue<>();
-        NettyTransport b = open(TestNodes.config("n2", members).build());
-        b.start(inbox::add);
+        NettyTransport b = open(TestNodes.config().build());
+        b.start(TestNodes.context("n2", members), inbox::add);
         await().atMost(WAIT).until(() -> {
             a.send(ping);
             return inbox.contains(ping);
@@ -175,7 +215,7 @@ class NettyTransportTest {
 
         b.close();
         inbox.clear();
-        open(TestNodes.config("n2", members).build()).start(inbox::add);
+        open(TestNodes.config().build()).start(TestNodes.context("n2", members), inbox::add);
         await().atMost(WAIT).until(() -> {
             a.send(ping);
             return inbox.contains(ping);
@@ -186,10 +226,11 @@ class NettyTransportTest {
 
     @Test
     void startTwiceIsRefused() {
-        NettyTransport transport = open(TestNodes.config("n1", Map.of("n1", TestNodes.loopback(0))).build());
-        transport.start(m -> { });
+        NettyTransport transport = open(TestNodes.config().build());
+        TransportContext context = TestNodes.context("n1", Map.of("n1", TestNodes.loopback(0)));
+        transport.start(context, m -> { });
 
-        assertThatThrownBy(() -> transport.start(m -> { })).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> transport.start(context, m -> { })).isInstanceOf(IllegalStateException.class);
     }
 
     private record Pair(NettyTransport a, NettyTransport b, ConcurrentLinkedQueue<Message> inboxB) {
@@ -197,11 +238,11 @@ class NettyTransportTest {
 
     private Pair pair(java.util.function.UnaryOperator<NettyTransportConfig.Builder> tune) {
         Map<String, InetSocketAddress> members = TestNodes.members(List.of("n1", "n2"));
-        NettyTransport a = open(tune.apply(TestNodes.config("n1", members)).build());
-        NettyTransport b = open(tune.apply(TestNodes.config("n2", members)).build());
+        NettyTransport a = open(tune.apply(TestNodes.config()).build());
+        NettyTransport b = open(tune.apply(TestNodes.config()).build());
         ConcurrentLinkedQueue<Message> inboxB = new ConcurrentLinkedQueue<>();
-        a.start(m -> { });
-        b.start(inboxB::add);
+        a.start(TestNodes.context("n1", members), m -> { });
+        b.start(TestNodes.context("n2", members), inboxB::add);
         return new Pair(a, b, inboxB);
     }
 

@@ -11,12 +11,36 @@ class SmallPartsTest {
     void fullQueueDropsItsOldestElement() {
         DropOldestQueue<Integer> queue = new DropOldestQueue<>(2);
 
-        assertThat(queue.offer(1)).isNull();
-        assertThat(queue.offer(2)).isNull();
+        assertThat(queue.offer(1)).isZero();
+        assertThat(queue.offer(2)).isZero();
         assertThat(queue.offer(3)).isEqualTo(1);
         assertThat(queue.poll()).isEqualTo(2);
         assertThat(queue.poll()).isEqualTo(3);
         assertThat(queue.poll()).isNull();
+    }
+
+    @Test
+    void queueOverItsByteBoundDropsItsOldestElementsButKeepsTheNewest() {
+        DropOldestQueue<Integer> queue = new DropOldestQueue<>(100, 10, Integer::longValue);
+
+        assertThat(queue.offer(4)).isZero();
+        assertThat(queue.offer(5)).isZero();
+        assertThat(queue.bytes()).isEqualTo(9);
+        assertThat(queue.offer(3)).as("4 goes, 5 + 3 fit").isEqualTo(1);
+        assertThat(queue.offer(20)).as("heavier than the bound alone: kept, all else dropped").isEqualTo(2);
+        assertThat(queue.bytes()).isEqualTo(20);
+        assertThat(queue.poll()).isEqualTo(20);
+        assertThat(queue.bytes()).isZero();
+    }
+
+    @Test
+    void eachMessageKindHasItsLane() {
+        assertThat(Lane.of(io.raftkit.spi.message.Message.Kind.APPEND_REQUEST)).isEqualTo(Lane.DATA);
+        assertThat(Lane.of(io.raftkit.spi.message.Message.Kind.SNAPSHOT_CHUNK)).isEqualTo(Lane.DATA);
+        for (var kind : java.util.EnumSet.complementOf(java.util.EnumSet.of(
+                io.raftkit.spi.message.Message.Kind.APPEND_REQUEST, io.raftkit.spi.message.Message.Kind.SNAPSHOT_CHUNK))) {
+            assertThat(Lane.of(kind)).as(kind.name()).isEqualTo(Lane.CONTROL);
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.raftkit.transport.netty;
 
+import io.raftkit.spi.TransportContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -39,10 +40,14 @@ final class TestNodes {
         return members;
     }
 
+    /** What the server would start node {@code nodeId} with, in cluster {@link #CLUSTER}. */
+    static TransportContext context(String nodeId, Map<String, InetSocketAddress> members) {
+        return new TransportContext(nodeId, CLUSTER, members);
+    }
+
     /** A configuration with test-friendly timings: quick reconnects and handshake timeout. */
-    static NettyTransportConfig.Builder config(String nodeId, Map<String, InetSocketAddress> members) {
-        return NettyTransportConfig.builder(nodeId, CLUSTER)
-                .members(members)
+    static NettyTransportConfig.Builder config() {
+        return NettyTransportConfig.builder()
                 .reconnectBackoff(Duration.ofMillis(10), Duration.ofMillis(200))
                 .handshakeTimeout(Duration.ofSeconds(3))
                 .connectTimeout(Duration.ofSeconds(2))

@@ -27,7 +27,10 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** A certificate authority made in the test, issuing node certificates for 127.0.0.1. */
+/**
+ * A certificate authority made in the test, issuing node certificates for 127.0.0.1 that name
+ * their node id as a DNS subject alternative name.
+ */
 final class TestPki {
 
     private final AtomicLong serial = new AtomicLong(1);
@@ -39,7 +42,7 @@ final class TestPki {
         try {
             caKey = ecKey();
             caName = new X500Name("CN=" + name);
-            caCert = sign(caName, caKey.getPublic(), true);
+            caCert = sign(caName, caKey.getPublic(), true, null);
         } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
             throw new IllegalStateException(e);
         }
@@ -59,9 +62,19 @@ final class TestPki {
 
     /** A node certificate signed by this CA, trusting the CA of {@code trusted}. */
     NodeFiles issue(String nodeId, Path dir, TestPki trusted) {
+        return issue(nodeId, dir, trusted, new GeneralName(GeneralName.dNSName, nodeId));
+    }
+
+    /** A node certificate naming the node by a URI subject alternative name instead of a DNS one. */
+    NodeFiles issueWithUri(String nodeId, Path dir) {
+        return issue(nodeId, dir, this, new GeneralName(GeneralName.uniformResourceIdentifier,
+                PeerCertificates.URI_PREFIX + nodeId));
+    }
+
+    private NodeFiles issue(String nodeId, Path dir, TestPki trusted, GeneralName nodeName) {
         try {
             KeyPair key = ecKey();
-            X509Certificate cert = sign(new X500Name("CN=" + nodeId), key.getPublic(), false);
+            X509Certificate cert = sign(new X500Name("CN=" + nodeId), key.getPublic(), false, nodeName);
             Path chain = dir.resolve(nodeId + ".crt");
             Path keyFile = dir.resolve(nodeId + ".key");
             Path trust = dir.resolve(nodeId + "-trust.crt");
@@ -98,7 +111,7 @@ final class TestPki {
         }
     }
 
-    private X509Certificate sign(X500Name subject, java.security.PublicKey key, boolean ca)
+    private X509Certificate sign(X500Name subject, java.security.PublicKey key, boolean ca, GeneralName nodeName)
             throws GeneralSecurityException, OperatorCreationException, IOException {
         Instant now = Instant.now();
         JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(caName == null ? subject : caName,
@@ -109,7 +122,8 @@ final class TestPki {
         } else {
             builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
                     new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-                    new GeneralName(GeneralName.dNSName, "localhost")}));
+                    new GeneralName(GeneralName.dNSName, "localhost"),
+                    nodeName}));
         }
         return new JcaX509CertificateConverter().getCertificate(
                 builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(
