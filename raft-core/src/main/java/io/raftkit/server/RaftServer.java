@@ -18,8 +18,10 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,7 +90,16 @@ public final class RaftServer implements AutoCloseable {
     private final ServerConfig config;
     private final MeterRegistry registry;
     private final List<LeaderListener> listeners = new CopyOnWriteArrayList<>();
-    final AtomicInteger pendingCount = new AtomicInteger();
+    private final List<FatalErrorListener> fatalListeners = new CopyOnWriteArrayList<>();
+    private final Executor userCallbackExecutor;
+    private final PendingBudget budget;
+    /** Runs leader and fatal-error listeners, off the loop and apply threads. */
+    private final TaskThread notifier;
+    /** Completes the callers' futures when no callback executor was given. */
+    private final TaskThread callbackThread;
+    /** Where the callers' futures are completed: the user's executor, else {@link #callbackThread}. */
+    private final Executor callbacks;
+    private final AtomicBoolean transportClosed = new AtomicBoolean();
 
     private volatile State state = State.NEW;
     private volatile Throwable failure;
@@ -96,6 +107,7 @@ public final class RaftServer implements AutoCloseable {
     private ServerMetrics metrics;
     private RaftLoop loop;
     private Applier applier;
+    private RequestTimer timer;
 
     // published by the loop (role, term, leader, commit, last) and the apply thread (applied)
     volatile Role role = Role.FOLLOWER;
@@ -114,6 +126,23 @@ public final class RaftServer implements AutoCloseable {
         this.config = b.config;
         this.registry = b.registry;
         this.listeners.addAll(b.listeners);
+        this.fatalListeners.addAll(b.fatalListeners);
+        this.userCallbackExecutor = b.callbackExecutor;
+        this.budget = new PendingBudget(config.maxPendingRequests(), config.maxPendingBytes());
+        this.notifier = new TaskThread("raft-notify-" + id);
+        this.callbackThread = userCallbackExecutor == null ? new TaskThread("raft-callback-" + id) : null;
+        this.callbacks = userCallbackExecutor == null ? callbackThread : this::executeCallback;
+    }
+
+    /** Hands a completion to the user's executor; one that refuses it gets it run on the notifier thread. */
+    private void executeCallback(Runnable task) {
+        try {
+            userCallbackExecutor.execute(task);
+        } catch (RejectedExecutionException e) {
+            log.warn("{}: the callback executor refused a completion; it runs on {} instead", id,
+                    notifier.thread().getName(), e);
+            notifier.execute(task);
+        }
     }
 
     public static Builder builder() {
@@ -158,9 +187,15 @@ public final class RaftServer implements AutoCloseable {
         this.commitIndex = node.commitIndex();
         this.lastIndex = node.lastIndex();
         this.appliedIndex = Math.max(alreadyApplied, storage.firstIndex() - 1);
-        this.applier = new Applier(this, stateMachine, metrics, config.requestTimeout().toNanos(), appliedIndex);
+        this.applier = new Applier(this, stateMachine, metrics, appliedIndex);
         this.loop = new RaftLoop(this, node, cached, transport, applier, metrics, config);
+        this.timer = new RequestTimer("raft-timer-" + id, config.requestTimeout().toNanos());
         state = State.RUNNING;
+        notifier.start();
+        if (callbackThread != null) {
+            callbackThread.start();
+        }
+        timer.start();
         applier.start(id);
         loop.start();
         try {
@@ -202,18 +237,19 @@ public final class RaftServer implements AutoCloseable {
             metrics.proposalRejectedNotLeader(1);
             return CompletableFuture.failedFuture(new NotLeaderException(leader));
         }
-        if (pendingCount.incrementAndGet() > config.maxPendingRequests()) {
-            pendingCount.decrementAndGet();
+        String refused = budget.tryAcquire(command.length);
+        if (refused != null) {
             metrics.proposalRejectedOverloaded();
-            return CompletableFuture.failedFuture(new OverloadedException("node " + id + " has "
-                    + config.maxPendingRequests() + " requests pending (maxPendingRequests); retry later"));
+            return CompletableFuture.failedFuture(new OverloadedException("node " + id + " has " + refused
+                    + "; retry later"));
         }
-        Proposal p = new Proposal(command, System.nanoTime(), pendingCount);
+        Proposal p = new Proposal(command, System.nanoTime(), budget, callbacks);
+        timer.track(p);
         loop.propose(p);
         if (state != State.RUNNING) {
             p.fail(closedException()); // lost the race with close(): the loop may not see it
         }
-        return p;
+        return p.future();
     }
 
     /**
@@ -234,22 +270,40 @@ public final class RaftServer implements AutoCloseable {
         if (role != Role.LEADER) {
             return CompletableFuture.failedFuture(new NotLeaderException(leader));
         }
-        if (pendingCount.incrementAndGet() > config.maxPendingRequests()) {
-            pendingCount.decrementAndGet();
-            return CompletableFuture.failedFuture(new OverloadedException("node " + id + " has "
-                    + config.maxPendingRequests() + " requests pending (maxPendingRequests); retry later"));
+        String refused = budget.tryAcquire(query.length);
+        if (refused != null) {
+            return CompletableFuture.failedFuture(new OverloadedException("node " + id + " has " + refused
+                    + "; retry later"));
         }
-        ReadRequest r = new ReadRequest(query, System.nanoTime(), pendingCount);
+        ReadRequest r = new ReadRequest(query, System.nanoTime(), budget, callbacks);
+        timer.track(r);
         loop.read(r);
         if (state != State.RUNNING) {
             r.fail(closedException());
         }
-        return r;
+        return r.future();
     }
 
-    /** Role, term, leader, commit and applied index as of now. */
+    /** Commands and reads accepted and not completed yet. */
+    int pendingRequests() {
+        return budget.count();
+    }
+
+    /** Bytes of the commands and queries accepted and not completed yet. */
+    long pendingBytes() {
+        return budget.bytes();
+    }
+
+    /** Role, term, leader, commit and applied index as of now, and why the server stopped if a fatal error stopped it. */
     public ServerStatus status() {
-        return new ServerStatus(id, role, term, leader, commitIndex, appliedIndex, lastIndex, state == State.RUNNING);
+        Throwable f = failure;
+        return new ServerStatus(id, role, term, leader, commitIndex, appliedIndex, lastIndex, state == State.RUNNING,
+                f == null ? null : describe(f));
+    }
+
+    private static String describe(Throwable t) {
+        Throwable cause = t.getCause();
+        return cause == null || cause == t ? t.toString() : t + " (caused by " + cause + ")";
     }
 
     /** Adds a listener told of every change of the known leader (see {@link LeaderListener}). */
@@ -259,6 +313,22 @@ public final class RaftServer implements AutoCloseable {
 
     public void removeLeaderListener(LeaderListener listener) {
         listeners.remove(listener);
+    }
+
+    /**
+     * Adds a listener told when a fatal error stops this server (see {@link FatalErrorListener});
+     * if one already did, the listener is told at once (on the notifier thread).
+     */
+    public void addFatalErrorListener(FatalErrorListener listener) {
+        fatalListeners.add(Objects.requireNonNull(listener, "listener"));
+        Throwable f = failure;
+        if (f != null) {
+            notifier.execute(() -> tellFatal(listener, f));
+        }
+    }
+
+    public void removeFatalErrorListener(FatalErrorListener listener) {
+        fatalListeners.remove(listener);
     }
 
     /**
@@ -276,19 +346,38 @@ public final class RaftServer implements AutoCloseable {
             closeCalled = true;
             state = State.CLOSED; // also after a fatal error, which already refused new requests
             if (loop == null) {
-                closeQuietly(transport);
+                closeTransport();
                 closeQuietly(storage);
                 return;
             }
         }
         loop.stop();
         join(loop.thread());
-        closeQuietly(transport);
+        closeTransport();
         applier.stop();
         join(applier.thread());
+        timer.stop();
+        join(timer.thread());
         closeQuietly(storage);
         metrics.close();
+        // last: they complete what the threads above failed; a callback blocked for ever delays this
+        stopAndJoin(callbackThread);
+        stopAndJoin(notifier);
         log.info("{} closed", id);
+    }
+
+    private void stopAndJoin(TaskThread t) {
+        if (t != null) {
+            t.stop();
+            join(t.thread());
+        }
+    }
+
+    /** Closes the transport once, whether close() or a fatal error comes first. */
+    private void closeTransport() {
+        if (transportClosed.compareAndSet(false, true)) {
+            closeQuietly(transport);
+        }
     }
 
     private void join(Thread t) {
@@ -321,21 +410,42 @@ public final class RaftServer implements AutoCloseable {
                 : new ServerClosedException("server " + id + " stopped after a fatal error: " + f, f);
     }
 
-    /** A thread of the server failed: stop serving. Resources are released by {@link #close()}. */
+    /**
+     * A fatal error (a failed storage write, an exception from {@code apply}, a failure of the loop
+     * or the apply thread): stop serving for good (fail-stop). The node refuses requests, stops its
+     * loop and apply thread (which fail every pending request), closes its transport so that it
+     * leaves the quorum and takes no more messages, and tells the fatal-error listeners. The rest
+     * is released by {@link #close()}. Only the first failure counts.
+     */
     void fatal(Throwable t) {
-        if (failure == null) {
-            failure = t;
-        }
         synchronized (this) {
+            if (failure != null) {
+                return;
+            }
+            failure = t;
             if (state == State.RUNNING) {
                 state = State.CLOSED;
             }
         }
+        log.error("{}: fatal error: the node stops serving and leaves the cluster; close it and start it again"
+                + " to recover", id, t);
         if (loop != null) {
             loop.stop();
         }
         if (applier != null) {
             applier.stop();
+        }
+        closeTransport();
+        for (FatalErrorListener l : fatalListeners) {
+            notifier.execute(() -> tellFatal(l, t));
+        }
+    }
+
+    private void tellFatal(FatalErrorListener l, Throwable t) {
+        try {
+            l.onFatalError(id, t);
+        } catch (RuntimeException e) {
+            log.warn("{}: a fatal-error listener threw", id, e);
         }
     }
 
@@ -344,7 +454,12 @@ public final class RaftServer implements AutoCloseable {
         return failure;
     }
 
-    void notifyLeaderListeners(ApplyBatch.LeaderChange change) {
+    /** Called by the loop: the listeners are told on the notifier thread, in order. */
+    void leaderChanged(LeaderChange change) {
+        notifier.execute(() -> notifyLeaderListeners(change));
+    }
+
+    private void notifyLeaderListeners(LeaderChange change) {
         for (LeaderListener l : listeners) {
             try {
                 l.leaderChanged(change.leaderId(), change.term(), change.isSelf());
@@ -369,6 +484,8 @@ public final class RaftServer implements AutoCloseable {
         private ServerConfig config = ServerConfig.defaults();
         private MeterRegistry registry;
         private final List<LeaderListener> listeners = new ArrayList<>();
+        private final List<FatalErrorListener> fatalListeners = new ArrayList<>();
+        private Executor callbackExecutor;
 
         private Builder() {
         }
@@ -421,6 +538,25 @@ public final class RaftServer implements AutoCloseable {
 
         public Builder leaderListener(LeaderListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** A listener told when a fatal error stops the server (see {@link FatalErrorListener}). */
+        public Builder fatalErrorListener(FatalErrorListener listener) {
+            fatalListeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Where the futures returned by {@code submit} and {@code query} are completed, and so where
+         * callbacks attached to them before completion run. Default: one thread of the server's own,
+         * {@code raft-callback-<id>}, which completes them one at a time in the order the server
+         * completed them. The executor must not run tasks on the calling thread (that would put
+         * user code back on the loop or the apply thread); the server does not shut it down. A
+         * completion it refuses runs on the server's notifier thread.
+         */
+        public Builder callbackExecutor(Executor executor) {
+            this.callbackExecutor = Objects.requireNonNull(executor, "executor");
             return this;
         }
 
