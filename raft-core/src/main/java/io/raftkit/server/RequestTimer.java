@@ -68,6 +68,14 @@ final class RequestTimer implements Runnable {
             long wait = r == null ? SWEEP_NANOS : Math.min(SWEEP_NANOS, r.startNanos + timeoutNanos - now);
             LockSupport.parkNanos(this, Math.max(wait, 1_000_000));
         }
-        queue.clear(); // whoever closes the server completes what is left
+        // the loop and the apply thread, stopped before the timer, completed what they held; this
+        // is the safety net that makes close() complete every request ever accepted
+        PendingRequest r;
+        while ((r = queue.poll()) != null) {
+            r.fail(r instanceof Proposal
+                    ? new UnknownOutcomeException("the server closed while the command was in flight: it may or may"
+                            + " not be committed")
+                    : new ServerClosedException("the server closed before the read could be served"));
+        }
     }
 }

@@ -189,7 +189,8 @@ class FailStopTest {
     @Test
     void anUnexpectedExceptionWhileProposingFailsTheWholeBatchAndStopsTheNode() throws Exception {
         FailingWhileProposing[] storage = new FailingWhileProposing[1];
-        try (LocalCluster c = new LocalCluster(1)) {
+        // a long request timeout: the batch must fail because of the error, not time out later
+        try (LocalCluster c = new LocalCluster(1, cfg -> cfg.withRequestTimeout(Duration.ofSeconds(60)))) {
             c.wrapStorage = (id, s) -> storage[0] = new FailingWhileProposing(s);
             c.start("n1", new InMemoryLogStorage(), new CountingStateMachine());
             RaftServer n1 = c.awaitLeader();
