@@ -44,12 +44,29 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <h2>Threads</h2>
- * One loop thread ({@code raft-loop-<id>}) owns the core: it takes inbound messages, proposals and
- * reads from lock-free queues, proposes every command queued in one batch (one storage write and
- * one append per follower per turn), sends messages, and hands writes to the storage without
- * waiting for them. One apply thread ({@code raft-apply-<id>}) applies committed commands to the
- * state machine in log order, completes the proposers' futures and serves reads. Futures complete
- * on the apply thread: do not block in their callbacks.
+ * <ul>
+ *   <li>{@code raft-loop-<id>} owns the core: it takes inbound messages, proposals and reads from
+ *       lock-free queues, proposes every command queued in one batch (one storage write and one
+ *       append per follower per turn), sends messages, and hands writes to the storage without
+ *       waiting for them. No user code runs on it.</li>
+ *   <li>{@code raft-apply-<id>} applies committed commands to the state machine in log order and
+ *       runs the reads' queries. Only the state machine runs on it.</li>
+ *   <li>{@code raft-timer-<id>} fails requests not completed within
+ *       {@link ServerConfig#requestTimeout()}, however slow the state machine is.</li>
+ *   <li>{@code raft-callback-<id>} completes the futures returned by {@link #submit} and
+ *       {@link #query}, one at a time, in the order the server completed them, so callbacks
+ *       attached to them run there; a callback that blocks delays the other callbacks, never the
+ *       node. An application can give its own executor instead
+ *       ({@link Builder#callbackExecutor}); then this thread does not exist.</li>
+ *   <li>{@code raft-notify-<id>} tells the {@link LeaderListener}s and the
+ *       {@link FatalErrorListener}s, in order, apart from the apply backlog.</li>
+ * </ul>
+ *
+ * <h2>The futures</h2>
+ * Each call returns a future of the caller's own. Whatever the caller does with it (complete it,
+ * cancel it, time it out) does not reach the server: the request stays pending (counted in
+ * {@code maxPendingRequests} and {@code maxPendingBytes}) until the server completes it, which it
+ * always does, by the request timeout at the latest.
  *
  * <h2>Outcomes of {@link #submit}</h2>
  * The future completes with the state machine's result once the command is committed and
@@ -57,12 +74,25 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@link NotLeaderException} (naming the leader if known): this node is not the leader;
  *       nothing was done.</li>
- *   <li>{@link OverloadedException}: too many requests are pending; nothing was done.</li>
+ *   <li>{@link OverloadedException}: too many requests, or too many bytes of them, are pending;
+ *       nothing was done.</li>
  *   <li>{@link UnknownOutcomeException}: the command was proposed but leadership changed, the
- *       request timed out, or the server closed before it was applied; it may or may not be
- *       committed.</li>
- *   <li>{@link ServerClosedException}: the server is closed; nothing was done.</li>
+ *       request timed out, or the server closed or stopped after a fatal error before it was
+ *       applied; it may or may not be committed (and a command that timed out may still be
+ *       applied later).</li>
+ *   <li>{@link ServerClosedException}: the server is closed or stopped; nothing was done.</li>
  * </ul>
+ *
+ * <h2>Fatal errors (fail-stop)</h2>
+ * A failed storage write, an exception from {@link StateMachine#apply} (wrapped in a
+ * {@link StateMachineException}) or an unexpected failure of the loop or the apply thread stops
+ * the node for good: it closes its transport (leaving the quorum), fails every pending request,
+ * refuses new ones, and reports the cause in {@link #failure()}, {@link ServerStatus#failure()},
+ * the {@code raft.fatal} gauge, the log and the {@link FatalErrorListener}s. A node never goes on
+ * with a state that skipped a committed command. Close it and start a new server on the same
+ * storage to recover: it applies again from {@link StateMachine#lastAppliedIndex()}. A state
+ * machine must therefore reject a command it considers invalid by returning a result that says so,
+ * not by throwing.
  *
  * <h2>Ownership</h2>
  * The server owns the transport and the log storage handed to its builder: {@link #close()} closes
@@ -214,8 +244,9 @@ public final class RaftServer implements AutoCloseable {
      *
      * @param command the command, handed to {@link StateMachine#apply} on every node; not copied,
      *                so do not change it afterwards; at most {@link ServerConfig#maxAppendBytes()} bytes
-     * @return the state machine's result on this node; see the class comment for the failures. A
-     *         command larger than {@code maxAppendBytes} fails at once with an
+     * @return a future of the caller's own, completed on the callback executor with the state
+     *         machine's result on this node; see the class comment for the failures. A command
+     *         larger than {@code maxAppendBytes} fails at once with an
      *         {@link IllegalArgumentException} and is not proposed
      */
     public CompletableFuture<byte[]> submit(byte[] command) {
@@ -257,7 +288,8 @@ public final class RaftServer implements AutoCloseable {
      * still leads, waits until its state machine has applied everything committed when the read
      * arrived, then runs {@link StateMachine#query} on the apply thread.
      *
-     * @return the query's result; fails with {@link NotLeaderException} on a follower (or if
+     * @return a future of the caller's own, completed on the callback executor with the query's
+     *         result; fails with {@link NotLeaderException} on a follower (or if
      *         leadership is lost before the read is confirmed), {@link OverloadedException},
      *         {@link java.util.concurrent.TimeoutException} after the request timeout, or
      *         {@link ServerClosedException}
@@ -294,7 +326,7 @@ public final class RaftServer implements AutoCloseable {
         return budget.bytes();
     }
 
-    /** Role, term, leader, commit and applied index as of now, and why the server stopped if a fatal error stopped it. */
+    /** Role, term, leader, commit and applied index as of now, and why a fatal error stopped the server, if one did. */
     public ServerStatus status() {
         Throwable f = failure;
         return new ServerStatus(id, role, term, leader, commitIndex, appliedIndex, lastIndex, state == State.RUNNING,
