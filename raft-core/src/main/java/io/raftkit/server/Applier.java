@@ -29,6 +29,8 @@ final class Applier implements Runnable {
     /** Reads whose index is not applied yet, in index order. */
     private final ArrayDeque<ReadRequest> reads = new ArrayDeque<>();
     private final long skipUpTo;
+    /** The batch being processed: if apply throws, its proposals and reads are failed with the rest. */
+    private ApplyBatch current;
     private long applied;
     private volatile Thread thread;
     private volatile boolean parked;
@@ -100,6 +102,7 @@ final class Applier implements Runnable {
     }
 
     private void process(ApplyBatch b) {
+        current = b;
         List<Entry> committed = b.committed;
         if (!committed.isEmpty()) {
             applyEntries(committed);
@@ -121,6 +124,7 @@ final class Applier implements Runnable {
         }
         serveReads();
         dropCompleted();
+        current = null;
     }
 
     private void applyEntries(List<Entry> committed) {
@@ -171,6 +175,9 @@ final class Applier implements Runnable {
         ReadRequest r;
         while ((r = reads.peekFirst()) != null && r.index <= applied) {
             reads.pollFirst();
+            if (r.isDone()) {
+                continue; // timed out: nobody waits for the answer
+            }
             try {
                 byte[] result = stateMachine.query(r.query);
                 if (r.succeed(result == null ? EMPTY : result)) {
@@ -205,6 +212,10 @@ final class Applier implements Runnable {
         while ((r = reads.pollFirst()) != null) {
             r.fail(new ServerClosedException(why + " before the read could be served", fatal));
         }
+        if (current != null) {
+            fail(current, why, fatal);
+            current = null;
+        }
         failQueued();
     }
 
@@ -214,13 +225,17 @@ final class Applier implements Runnable {
         String why = fatal == null ? "the server closed" : "the server stopped after a fatal error (" + fatal + ")";
         ApplyBatch b;
         while ((b = queue.poll()) != null) {
-            for (Proposal p : b.proposed) {
-                p.fail(new UnknownOutcomeException(why + " while command at index " + p.index
-                        + " was in flight: it may or may not be committed", fatal));
-            }
-            for (ReadRequest r : b.reads) {
-                r.fail(new ServerClosedException(why + " before the read could be served", fatal));
-            }
+            fail(b, why, fatal);
+        }
+    }
+
+    private static void fail(ApplyBatch b, String why, Throwable fatal) {
+        for (Proposal p : b.proposed) {
+            p.fail(new UnknownOutcomeException(why + " while command at index " + p.index
+                    + " was in flight: it may or may not be committed", fatal));
+        }
+        for (ReadRequest r : b.reads) {
+            r.fail(new ServerClosedException(why + " before the read could be served", fatal));
         }
     }
 

@@ -58,7 +58,8 @@ class CallerFutureTest {
                 CountDownLatch gate = gateApply(m);
                 int before = m.size();
                 CompletableFuture<byte[]> cancelled = n1.submit(b("cancel" + round));
-                CompletableFuture<byte[]> timedOut = n1.submit(b("timeout" + round)).orTimeout(1, TimeUnit.MILLISECONDS);
+                CompletableFuture<byte[]> timedOut = n1.submit(b("timeout" + round))
+                        .orTimeout(1, TimeUnit.MILLISECONDS);
                 CompletableFuture<byte[]> faked = n1.submit(b("fake" + round));
                 CompletableFuture<byte[]> read = n1.query(b("?"));
                 assertThat(cancelled).isNotInstanceOf(PendingRequest.class);

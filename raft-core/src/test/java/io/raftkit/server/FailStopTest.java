@@ -142,14 +142,21 @@ class FailStopTest {
             RaftServer n1 = c.awaitLeader();
             n1.submit(b("ok")).get(5, TimeUnit.SECONDS);
             c.storages.get("n1").failWrites(true);
-            List<CompletableFuture<byte[]>> pending = new ArrayList<>();
+            List<CompletableFuture<byte[]>> writes = new ArrayList<>();
+            List<CompletableFuture<byte[]>> reads = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
-                pending.add(n1.submit(b("lost" + i)));
-                pending.add(n1.query(b("?")));
+                writes.add(n1.submit(b("lost" + i)));
+                reads.add(n1.query(b("?")));
             }
-            for (CompletableFuture<byte[]> f : pending) {
-                assertThat(failureOf(f)).isInstanceOfAny(UnknownOutcomeException.class, ServerClosedException.class,
-                        java.util.concurrent.TimeoutException.class);
+            for (CompletableFuture<byte[]> f : writes) {
+                assertThat(failureOf(f)).isInstanceOfAny(UnknownOutcomeException.class, ServerClosedException.class);
+            }
+            for (CompletableFuture<byte[]> f : reads) {
+                try {
+                    f.get(10, TimeUnit.SECONDS); // served from what was applied before the failure
+                } catch (ExecutionException e) {
+                    assertThat(e.getCause()).isInstanceOf(ServerClosedException.class);
+                }
             }
             await().atMost(Duration.ofSeconds(5)).until(() -> !heard.isEmpty());
             assertThat(heard.get(0).cause()).isInstanceOf(LogStorageException.class);
@@ -169,7 +176,8 @@ class FailStopTest {
 
         @Override
         public long lastIndex() {
-            if (armed && StackWalker.getInstance().walk(s -> s.anyMatch(f -> f.getMethodName().equals("proposeBatch")))) {
+            if (armed && StackWalker.getInstance().walk(
+                    s -> s.anyMatch(f -> f.getMethodName().equals("proposeBatch")))) {
                 throw new LogStorageException("simulated read failure while proposing");
             }
             return d.lastIndex();
