@@ -147,7 +147,7 @@ public final class RaftkitAdapter implements RaftSystemAdapter {
             m.put("server.maxInflightAppends", cfg.maxInflightAppends());
             m.put("server.maxPendingRequests", cfg.maxPendingRequests());
             m.put("snapshots", "none");
-            m.put("submit", "RaftServer.submit on the leader, in-process; future completed on the apply thread");
+            m.put("submit", "RaftServer.submit on the leader, in-process; future completed on the raft-callback thread");
             return m;
         }
 

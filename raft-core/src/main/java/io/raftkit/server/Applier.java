@@ -6,42 +6,41 @@ import io.raftkit.spi.StateMachine;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The apply thread: applies committed entries to the state machine in log order, completes the
- * proposers' futures with the results, serves reads once their index is applied, tells leader
- * listeners, and times out proposals that waited too long. It owns the proposals in flight: only
- * this thread completes them once they are proposed, so a success and a failure never race.
+ * proposals with the results, and serves reads once their index is applied. Completing a request
+ * only hands the caller's completion to the callback executor, so no user callback runs here.
+ * The request timer may fail a proposal first; a request is completed once, by whoever comes first.
+ *
+ * <p>An exception from {@code apply} stops the node (fail-stop, {@link StateMachineException}):
+ * the applied index stays before the failed entry, so a restarted node applies it again (from
+ * {@code StateMachine.lastAppliedIndex()}).
  */
 final class Applier implements Runnable {
-
-    private static final Logger log = LoggerFactory.getLogger(Applier.class);
 
     private final RaftServer server;
     private final StateMachine stateMachine;
     private final ServerMetrics metrics;
-    private final long requestTimeoutNanos;
     private final ConcurrentLinkedQueue<ApplyBatch> queue = new ConcurrentLinkedQueue<>();
     /** Proposed, not yet applied or failed; in index order within a term, terms in order. */
     private final ArrayDeque<Proposal> pending = new ArrayDeque<>();
     /** Reads whose index is not applied yet, in index order. */
     private final ArrayDeque<ReadRequest> reads = new ArrayDeque<>();
     private final long skipUpTo;
+    /** The batch being processed: if apply throws, its proposals and reads are failed with the rest. */
+    private ApplyBatch current;
     private long applied;
     private volatile Thread thread;
     private volatile boolean parked;
     private volatile boolean stopping;
+    private volatile boolean ended;
 
-    Applier(RaftServer server, StateMachine stateMachine, ServerMetrics metrics, long requestTimeoutNanos,
-            long alreadyApplied) {
+    Applier(RaftServer server, StateMachine stateMachine, ServerMetrics metrics, long alreadyApplied) {
         this.server = server;
         this.stateMachine = stateMachine;
         this.metrics = metrics;
-        this.requestTimeoutNanos = requestTimeoutNanos;
         this.skipUpTo = alreadyApplied;
         this.applied = alreadyApplied;
     }
@@ -60,7 +59,9 @@ final class Applier implements Runnable {
     /** Called by the loop thread only. */
     void submit(ApplyBatch batch) {
         queue.offer(batch);
-        if (parked) {
+        if (ended) {
+            failQueued(); // the thread is gone (a fatal error stopped it first): nobody else will
+        } else if (parked) {
             LockSupport.unpark(thread);
         }
     }
@@ -86,25 +87,22 @@ final class Applier implements Runnable {
                 if (stopping) {
                     break;
                 }
-                long now = System.nanoTime();
-                expire(now);
                 parked = true;
                 if (queue.isEmpty() && !stopping) {
-                    long wait = pending.isEmpty() ? TimeUnit.SECONDS.toNanos(1)
-                            : Math.max(1_000_000, pending.peekFirst().startNanos + requestTimeoutNanos - now);
-                    LockSupport.parkNanos(this, wait);
+                    LockSupport.park(this);
                 }
                 parked = false;
             }
         } catch (Throwable t) {
-            log.error("{}: the apply thread failed; the server stops", server.id(), t);
             server.fatal(t);
         } finally {
+            ended = true;
             failAll();
         }
     }
 
     private void process(ApplyBatch b) {
+        current = b;
         List<Entry> committed = b.committed;
         if (!committed.isEmpty()) {
             applyEntries(committed);
@@ -125,12 +123,8 @@ final class Applier implements Runnable {
             reads.addLast(r);
         }
         serveReads();
-        for (ApplyBatch.LeaderChange c : b.leaderChanges) {
-            server.notifyLeaderListeners(c);
-        }
-        if (!pending.isEmpty()) {
-            expire(System.nanoTime());
-        }
+        dropCompleted();
+        current = null;
     }
 
     private void applyEntries(List<Entry> committed) {
@@ -143,17 +137,15 @@ final class Applier implements Runnable {
                 continue; // the state machine already has it (restart), or a duplicate hand-over
             }
             byte[] result = null;
-            RuntimeException failure = null;
             if (e.type() == EntryType.COMMAND && index > skipUpTo) {
                 try {
                     result = stateMachine.apply(index, e.data());
-                    if (result == null) {
-                        result = EMPTY;
-                    }
                 } catch (RuntimeException ex) {
-                    log.error("{}: the state machine threw while applying index {}; the command fails on this node",
-                            server.id(), index, ex);
-                    failure = ex;
+                    server.appliedIndex = applied; // everything before this entry
+                    throw new StateMachineException(index, ex);
+                }
+                if (result == null) {
+                    result = EMPTY;
                 }
             }
             applied = index;
@@ -169,8 +161,6 @@ final class Applier implements Runnable {
                             + ") was replaced by an entry of term " + e.term() + " after a leader change: it was"
                             + " not committed at that index; its outcome is unknown to this server, so retry only"
                             + " if the command is idempotent"));
-                } else if (failure != null) {
-                    p.fail(failure);
                 } else {
                     p.succeed(result);
                     metrics.proposalApplied(now - p.startNanos);
@@ -186,6 +176,9 @@ final class Applier implements Runnable {
         ReadRequest r;
         while ((r = reads.peekFirst()) != null && r.index <= applied) {
             reads.pollFirst();
+            if (r.isDone()) {
+                continue; // timed out: nobody waits for the answer
+            }
             try {
                 byte[] result = stateMachine.query(r.query);
                 if (r.succeed(result == null ? EMPTY : result)) {
@@ -197,32 +190,53 @@ final class Applier implements Runnable {
         }
     }
 
-    /** Fails proposals that waited longer than the request timeout (the oldest first). */
-    private void expire(long now) {
+    /**
+     * Forgets the oldest proposals the request timer already failed, so that a leader that cannot
+     * commit does not pile them up here (their entries, if they commit, are still applied).
+     */
+    private void dropCompleted() {
         Proposal p;
-        while ((p = pending.peekFirst()) != null && now - p.startNanos >= requestTimeoutNanos) {
+        while ((p = pending.peekFirst()) != null && p.isDone()) {
             pending.pollFirst();
-            p.fail(new UnknownOutcomeException("command at index " + p.index + " timed out after "
-                    + TimeUnit.NANOSECONDS.toMillis(requestTimeoutNanos) + " ms: it may or may not be committed;"
-                    + " retrying is safe only if the command is idempotent"));
         }
     }
 
     private void failAll() {
-        // batches that arrived after we stopped carry proposals too
-        ApplyBatch b;
-        while ((b = queue.poll()) != null) {
-            pending.addAll(b.proposed);
-            reads.addAll(b.reads);
-        }
+        Throwable fatal = server.failure();
+        String why = fatal == null ? "the server closed" : "the server stopped after a fatal error (" + fatal + ")";
         Proposal p;
         while ((p = pending.pollFirst()) != null) {
-            p.fail(new UnknownOutcomeException("the server closed while command at index " + p.index
-                    + " was in flight: it may or may not be committed"));
+            p.fail(new UnknownOutcomeException(why + " while command at index " + p.index
+                    + " was in flight: it may or may not be committed", fatal));
         }
         ReadRequest r;
         while ((r = reads.pollFirst()) != null) {
-            r.fail(new ServerClosedException("the server closed before the read could be served"));
+            r.fail(new ServerClosedException(why + " before the read could be served", fatal));
+        }
+        if (current != null) {
+            fail(current, why, fatal);
+            current = null;
+        }
+        failQueued();
+    }
+
+    /** Fails the requests of batches handed over after the thread stopped taking them. */
+    private void failQueued() {
+        Throwable fatal = server.failure();
+        String why = fatal == null ? "the server closed" : "the server stopped after a fatal error (" + fatal + ")";
+        ApplyBatch b;
+        while ((b = queue.poll()) != null) {
+            fail(b, why, fatal);
+        }
+    }
+
+    private static void fail(ApplyBatch b, String why, Throwable fatal) {
+        for (Proposal p : b.proposed) {
+            p.fail(new UnknownOutcomeException(why + " while command at index " + p.index
+                    + " was in flight: it may or may not be committed", fatal));
+        }
+        for (ReadRequest r : b.reads) {
+            r.fail(new ServerClosedException(why + " before the read could be served", fatal));
         }
     }
 

@@ -3,8 +3,10 @@ package io.raftkit.server;
 /**
  * Told when the leader this node knows of changes.
  *
- * <p>Called on the server's apply thread, in order with the commands it applies, so it must be
- * quick and must not block; a listener that throws is logged and otherwise ignored.
+ * <p>Called on the server's notifier thread ({@code raft-notify-<id>}), in the order the changes
+ * happened, within moments of the change whatever the state machine is doing (not in order with
+ * the commands it applies). A listener that blocks delays the other listeners and the
+ * {@link FatalErrorListener}s, not the node; a listener that throws is logged and otherwise ignored.
  */
 @FunctionalInterface
 public interface LeaderListener {

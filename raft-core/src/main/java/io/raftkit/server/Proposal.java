@@ -1,11 +1,11 @@
 package io.raftkit.server;
 
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Executor;
 
 /**
- * A submitted command and, being a future itself, its result: one object per command on the
- * hot path. The loop sets {@link #index} and {@link #term} when it proposes the command and then
- * hands the proposal to the apply thread through a queue (which orders the writes before the reads).
+ * A submitted command. The loop sets {@link #index} and {@link #term} when it proposes the command
+ * and then hands the proposal to the apply thread through a queue (which orders the writes before
+ * the reads).
  */
 final class Proposal extends PendingRequest {
 
@@ -13,8 +13,15 @@ final class Proposal extends PendingRequest {
     long index;
     long term;
 
-    Proposal(byte[] command, long startNanos, AtomicInteger pendingCount) {
-        super(startNanos, pendingCount);
+    Proposal(byte[] command, long startNanos, PendingBudget budget, Executor callbacks) {
+        super(startNanos, command.length, budget, callbacks);
         this.command = command;
+    }
+
+    @Override
+    Throwable timedOut(long timeoutMillis) {
+        return new UnknownOutcomeException("command" + (index == 0 ? "" : " at index " + index) + " timed out after "
+                + timeoutMillis + " ms: it may or may not be committed (it may still be applied later);"
+                + " retrying is safe only if the command is idempotent");
     }
 }

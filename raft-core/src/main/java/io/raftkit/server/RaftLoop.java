@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -124,6 +125,9 @@ final class RaftLoop implements Runnable {
     // --- inputs from other threads -------------------------------------------------------------
 
     void onMessage(Message m) {
+        if (stopRequested) {
+            return; // nobody will take it: a stopped loop must not grow its inbox
+        }
         inbox.offer(m);
         wakeup();
     }
@@ -195,7 +199,6 @@ final class RaftLoop implements Runnable {
                 }
             }
         } catch (Throwable t) {
-            log.error("{}: the raft loop failed; the server stops", id, t);
             server.fatal(t);
         } finally {
             shutdown();
@@ -250,6 +253,9 @@ final class RaftLoop implements Runnable {
         boolean any = false;
         while ((r = readQueue.poll()) != null) {
             any = true;
+            if (r.isDone()) {
+                continue; // timed out while queued
+            }
             if (node.role() != Role.LEADER) {
                 r.fail(new NotLeaderException(node.leader()));
                 continue;
@@ -265,9 +271,17 @@ final class RaftLoop implements Runnable {
         return any;
     }
 
+    /**
+     * Proposes the queued commands as one batch. Every proposal taken from the queue ends up either
+     * with the apply thread (proposed) or failed here, whatever is thrown: an exception other than
+     * NotLeaderException is a bug or a broken invariant, so after failing the batch it stops the loop.
+     */
     private boolean drainProposals() {
         Proposal p;
         while (batch.size() < maxBatch && (p = proposals.poll()) != null) {
+            if (p.isDone()) {
+                continue; // timed out while queued: its caller was told the outcome is unknown
+            }
             batch.add(p);
             commands.add(p.command);
         }
@@ -275,6 +289,7 @@ final class RaftLoop implements Runnable {
         if (n == 0) {
             return false;
         }
+        boolean handedOver = false;
         try {
             long first = node.proposeBatch(commands);
             long t = node.term();
@@ -284,12 +299,22 @@ final class RaftLoop implements Runnable {
                 q.term = t;
             }
             applyBatch().proposed.addAll(batch);
+            handedOver = true;
             metrics.proposalsAccepted(n);
         } catch (NotLeaderException e) {
             for (int i = 0; i < n; i++) {
                 batch.get(i).fail(e);
             }
             metrics.proposalRejectedNotLeader(n);
+        } catch (RuntimeException | Error e) {
+            if (!handedOver) {
+                UnknownOutcomeException unknown = new UnknownOutcomeException("proposing the command failed"
+                        + " unexpectedly (" + e + "): it may or may not be in the log; the server stops", e);
+                for (int i = 0; i < n; i++) {
+                    batch.get(i).fail(unknown);
+                }
+            }
+            throw e;
         } finally {
             batch.clear();
             commands.clear();
@@ -327,7 +352,7 @@ final class RaftLoop implements Runnable {
             if (s.leader() != null) {
                 metrics.leaderChanged();
             }
-            applyBatch().leaderChanges.add(new ApplyBatch.LeaderChange(s.leader(), s.term(), id.equals(s.leader())));
+            server.leaderChanged(new LeaderChange(s.leader(), s.term(), id.equals(s.leader())));
         }
         role = s.role();
         term = s.term();
@@ -358,12 +383,12 @@ final class RaftLoop implements Runnable {
             Iterator<ReadRequest> it = reads.values().iterator();
             while (it.hasNext()) {
                 ReadRequest r = it.next();
-                if (now - r.startNanos < requestTimeoutNanos) {
+                if (!r.isDone() && now - r.startNanos < requestTimeoutNanos) {
                     break;
                 }
+                // the request timer fails it (and may have already): the loop only forgets it
                 it.remove();
-                r.fail(new TimeoutException("the read was not confirmed by a quorum within "
-                        + TimeUnit.NANOSECONDS.toMillis(requestTimeoutNanos) + " ms"));
+                r.fail(r.timedOut(TimeUnit.NANOSECONDS.toMillis(requestTimeoutNanos)));
             }
         }
         if (metrics.enabled() && role == Role.LEADER) {
@@ -404,7 +429,10 @@ final class RaftLoop implements Runnable {
 
     /** The loop is ending: fail what it holds, then let the apply thread finish and stop. */
     private void shutdown() {
-        ServerClosedException closed = new ServerClosedException("the server is closed");
+        inbox.clear();
+        Throwable fatal = server.failure();
+        ServerClosedException closed = fatal == null ? new ServerClosedException("the server is closed")
+                : new ServerClosedException("the server stopped after a fatal error: " + fatal, fatal);
         Proposal p;
         int n = 0;
         while ((p = proposals.poll()) != null) {

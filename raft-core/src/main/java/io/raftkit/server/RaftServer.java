@@ -21,8 +21,10 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,12 +48,29 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <h2>Threads</h2>
- * One loop thread ({@code raft-loop-<id>}) owns the core: it takes inbound messages, proposals and
- * reads from lock-free queues, proposes every command queued in one batch (one storage write and
- * one append per follower per turn), sends messages, and hands writes to the storage without
- * waiting for them. One apply thread ({@code raft-apply-<id>}) applies committed commands to the
- * state machine in log order, completes the proposers' futures and serves reads. Futures complete
- * on the apply thread: do not block in their callbacks.
+ * <ul>
+ *   <li>{@code raft-loop-<id>} owns the core: it takes inbound messages, proposals and reads from
+ *       lock-free queues, proposes every command queued in one batch (one storage write and one
+ *       append per follower per turn), sends messages, and hands writes to the storage without
+ *       waiting for them. No user code runs on it.</li>
+ *   <li>{@code raft-apply-<id>} applies committed commands to the state machine in log order and
+ *       runs the reads' queries. Only the state machine runs on it.</li>
+ *   <li>{@code raft-timer-<id>} fails requests not completed within
+ *       {@link ServerConfig#requestTimeout()}, however slow the state machine is.</li>
+ *   <li>{@code raft-callback-<id>} completes the futures returned by {@link #submit} and
+ *       {@link #query}, one at a time, in the order the server completed them, so callbacks
+ *       attached to them run there; a callback that blocks delays the other callbacks, never the
+ *       node. An application can give its own executor instead
+ *       ({@link Builder#callbackExecutor}); then this thread does not exist.</li>
+ *   <li>{@code raft-notify-<id>} tells the {@link LeaderListener}s and the
+ *       {@link FatalErrorListener}s, in order, apart from the apply backlog.</li>
+ * </ul>
+ *
+ * <h2>The futures</h2>
+ * Each call returns a future of the caller's own. Whatever the caller does with it (complete it,
+ * cancel it, time it out) does not reach the server: the request stays pending (counted in
+ * {@code maxPendingRequests} and {@code maxPendingBytes}) until the server completes it, which it
+ * always does, by the request timeout at the latest.
  *
  * <h2>Outcomes of {@link #submit}</h2>
  * The future completes with the state machine's result once the command is committed and
@@ -59,12 +78,25 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@link NotLeaderException} (naming the leader if known): this node is not the leader;
  *       nothing was done.</li>
- *   <li>{@link OverloadedException}: too many requests are pending; nothing was done.</li>
+ *   <li>{@link OverloadedException}: too many requests, or too many bytes of them, are pending;
+ *       nothing was done.</li>
  *   <li>{@link UnknownOutcomeException}: the command was proposed but leadership changed, the
- *       request timed out, or the server closed before it was applied; it may or may not be
- *       committed.</li>
- *   <li>{@link ServerClosedException}: the server is closed; nothing was done.</li>
+ *       request timed out, or the server closed or stopped after a fatal error before it was
+ *       applied; it may or may not be committed (and a command that timed out may still be
+ *       applied later).</li>
+ *   <li>{@link ServerClosedException}: the server is closed or stopped; nothing was done.</li>
  * </ul>
+ *
+ * <h2>Fatal errors (fail-stop)</h2>
+ * A failed storage write, an exception from {@link StateMachine#apply} (wrapped in a
+ * {@link StateMachineException}) or an unexpected failure of the loop or the apply thread stops
+ * the node for good: it closes its transport (leaving the quorum), fails every pending request,
+ * refuses new ones, and reports the cause in {@link #failure()}, {@link ServerStatus#failure()},
+ * the {@code raft.fatal} gauge, the log and the {@link FatalErrorListener}s. A node never goes on
+ * with a state that skipped a committed command. Close it and start a new server on the same
+ * storage to recover: it applies again from {@link StateMachine#lastAppliedIndex()}. A state
+ * machine must therefore reject a command it considers invalid by returning a result that says so,
+ * not by throwing.
  *
  * <h2>Ownership</h2>
  * The server owns the transport and the log storage handed to its builder: {@link #close()} closes
@@ -96,7 +128,16 @@ public final class RaftServer implements AutoCloseable {
     private final ServerConfig config;
     private final MeterRegistry registry;
     private final List<LeaderListener> listeners = new CopyOnWriteArrayList<>();
-    final AtomicInteger pendingCount = new AtomicInteger();
+    private final List<FatalErrorListener> fatalListeners = new CopyOnWriteArrayList<>();
+    private final Executor userCallbackExecutor;
+    private final PendingBudget budget;
+    /** Runs leader and fatal-error listeners, off the loop and apply threads. */
+    private final TaskThread notifier;
+    /** Completes the callers' futures when no callback executor was given. */
+    private final TaskThread callbackThread;
+    /** Where the callers' futures are completed: the user's executor, else {@link #callbackThread}. */
+    private final Executor callbacks;
+    private final AtomicBoolean transportClosed = new AtomicBoolean();
 
     private volatile State state = State.NEW;
     private volatile Throwable failure;
@@ -104,6 +145,7 @@ public final class RaftServer implements AutoCloseable {
     private ServerMetrics metrics;
     private RaftLoop loop;
     private Applier applier;
+    private RequestTimer timer;
 
     // published by the loop (role, term, leader, commit, last) and the apply thread (applied)
     volatile Role role = Role.FOLLOWER;
@@ -125,6 +167,23 @@ public final class RaftServer implements AutoCloseable {
         this.config = b.config;
         this.registry = b.registry;
         this.listeners.addAll(b.listeners);
+        this.fatalListeners.addAll(b.fatalListeners);
+        this.userCallbackExecutor = b.callbackExecutor;
+        this.budget = new PendingBudget(config.maxPendingRequests(), config.maxPendingBytes());
+        this.notifier = new TaskThread("raft-notify-" + id);
+        this.callbackThread = userCallbackExecutor == null ? new TaskThread("raft-callback-" + id) : null;
+        this.callbacks = userCallbackExecutor == null ? callbackThread : this::executeCallback;
+    }
+
+    /** Hands a completion to the user's executor; one that refuses it gets it run on the notifier thread. */
+    private void executeCallback(Runnable task) {
+        try {
+            userCallbackExecutor.execute(task);
+        } catch (RejectedExecutionException e) {
+            log.warn("{}: the callback executor refused a completion; it runs on {} instead", id,
+                    notifier.thread().getName(), e);
+            notifier.execute(task);
+        }
     }
 
     public static Builder builder() {
@@ -184,9 +243,15 @@ public final class RaftServer implements AutoCloseable {
         this.commitIndex = node.commitIndex();
         this.lastIndex = node.lastIndex();
         this.appliedIndex = Math.max(alreadyApplied, storage.firstIndex() - 1);
-        this.applier = new Applier(this, stateMachine, metrics, config.requestTimeout().toNanos(), appliedIndex);
+        this.applier = new Applier(this, stateMachine, metrics, appliedIndex);
         this.loop = new RaftLoop(this, node, cached, transport, applier, metrics, config);
+        this.timer = new RequestTimer("raft-timer-" + id, config.requestTimeout().toNanos());
         state = State.RUNNING;
+        notifier.start();
+        if (callbackThread != null) {
+            callbackThread.start();
+        }
+        timer.start();
         applier.start(id);
         loop.start();
         try {
@@ -222,8 +287,9 @@ public final class RaftServer implements AutoCloseable {
      *
      * @param command the command, handed to {@link StateMachine#apply} on every node; not copied,
      *                so do not change it afterwards; at most {@link ServerConfig#maxAppendBytes()} bytes
-     * @return the state machine's result on this node; see the class comment for the failures. A
-     *         command larger than {@code maxAppendBytes} fails at once with an
+     * @return a future of the caller's own, completed on the callback executor with the state
+     *         machine's result on this node; see the class comment for the failures. A command
+     *         larger than {@code maxAppendBytes} fails at once with an
      *         {@link IllegalArgumentException} and is not proposed
      */
     public CompletableFuture<byte[]> submit(byte[] command) {
@@ -245,18 +311,19 @@ public final class RaftServer implements AutoCloseable {
             metrics.proposalRejectedNotLeader(1);
             return CompletableFuture.failedFuture(new NotLeaderException(leader));
         }
-        if (pendingCount.incrementAndGet() > config.maxPendingRequests()) {
-            pendingCount.decrementAndGet();
+        String refused = budget.tryAcquire(command.length);
+        if (refused != null) {
             metrics.proposalRejectedOverloaded();
-            return CompletableFuture.failedFuture(new OverloadedException("node " + id + " has "
-                    + config.maxPendingRequests() + " requests pending (maxPendingRequests); retry later"));
+            return CompletableFuture.failedFuture(new OverloadedException("node " + id + " has " + refused
+                    + "; retry later"));
         }
-        Proposal p = new Proposal(command, System.nanoTime(), pendingCount);
+        Proposal p = new Proposal(command, System.nanoTime(), budget, callbacks);
+        timer.track(p);
         loop.propose(p);
         if (state != State.RUNNING) {
             p.fail(closedException()); // lost the race with close(): the loop may not see it
         }
-        return p;
+        return p.future();
     }
 
     /**
@@ -264,7 +331,8 @@ public final class RaftServer implements AutoCloseable {
      * still leads, waits until its state machine has applied everything committed when the read
      * arrived, then runs {@link StateMachine#query} on the apply thread.
      *
-     * @return the query's result; fails with {@link NotLeaderException} on a follower (or if
+     * @return a future of the caller's own, completed on the callback executor with the query's
+     *         result; fails with {@link NotLeaderException} on a follower (or if
      *         leadership is lost before the read is confirmed), {@link OverloadedException},
      *         {@link java.util.concurrent.TimeoutException} after the request timeout, or
      *         {@link ServerClosedException}
@@ -277,22 +345,40 @@ public final class RaftServer implements AutoCloseable {
         if (role != Role.LEADER) {
             return CompletableFuture.failedFuture(new NotLeaderException(leader));
         }
-        if (pendingCount.incrementAndGet() > config.maxPendingRequests()) {
-            pendingCount.decrementAndGet();
-            return CompletableFuture.failedFuture(new OverloadedException("node " + id + " has "
-                    + config.maxPendingRequests() + " requests pending (maxPendingRequests); retry later"));
+        String refused = budget.tryAcquire(query.length);
+        if (refused != null) {
+            return CompletableFuture.failedFuture(new OverloadedException("node " + id + " has " + refused
+                    + "; retry later"));
         }
-        ReadRequest r = new ReadRequest(query, System.nanoTime(), pendingCount);
+        ReadRequest r = new ReadRequest(query, System.nanoTime(), budget, callbacks);
+        timer.track(r);
         loop.read(r);
         if (state != State.RUNNING) {
             r.fail(closedException());
         }
-        return r;
+        return r.future();
     }
 
-    /** Role, term, leader, commit and applied index as of now. */
+    /** Commands and reads accepted and not completed yet. */
+    int pendingRequests() {
+        return budget.count();
+    }
+
+    /** Bytes of the commands and queries accepted and not completed yet. */
+    long pendingBytes() {
+        return budget.bytes();
+    }
+
+    /** Role, term, leader, commit and applied index as of now, and why a fatal error stopped the server, if one did. */
     public ServerStatus status() {
-        return new ServerStatus(id, role, term, leader, commitIndex, appliedIndex, lastIndex, state == State.RUNNING);
+        Throwable f = failure;
+        return new ServerStatus(id, role, term, leader, commitIndex, appliedIndex, lastIndex, state == State.RUNNING,
+                f == null ? null : describe(f));
+    }
+
+    private static String describe(Throwable t) {
+        Throwable cause = t.getCause();
+        return cause == null || cause == t ? t.toString() : t + " (caused by " + cause + ")";
     }
 
     /** Adds a listener told of every change of the known leader (see {@link LeaderListener}). */
@@ -302,6 +388,22 @@ public final class RaftServer implements AutoCloseable {
 
     public void removeLeaderListener(LeaderListener listener) {
         listeners.remove(listener);
+    }
+
+    /**
+     * Adds a listener told when a fatal error stops this server (see {@link FatalErrorListener});
+     * if one already did, the listener is told at once (on the notifier thread).
+     */
+    public void addFatalErrorListener(FatalErrorListener listener) {
+        fatalListeners.add(Objects.requireNonNull(listener, "listener"));
+        Throwable f = failure;
+        if (f != null) {
+            notifier.execute(() -> tellFatal(listener, f));
+        }
+    }
+
+    public void removeFatalErrorListener(FatalErrorListener listener) {
+        fatalListeners.remove(listener);
     }
 
     /**
@@ -319,19 +421,38 @@ public final class RaftServer implements AutoCloseable {
             closeCalled = true;
             state = State.CLOSED; // also after a fatal error, which already refused new requests
             if (loop == null) {
-                closeQuietly(transport);
+                closeTransport();
                 closeQuietly(storage);
                 return;
             }
         }
         loop.stop();
         join(loop.thread());
-        closeQuietly(transport);
+        closeTransport();
         applier.stop();
         join(applier.thread());
+        timer.stop();
+        join(timer.thread());
         closeQuietly(storage);
         metrics.close();
+        // last: they complete what the threads above failed; a callback blocked for ever delays this
+        stopAndJoin(callbackThread);
+        stopAndJoin(notifier);
         log.info("{} closed", id);
+    }
+
+    private void stopAndJoin(TaskThread t) {
+        if (t != null) {
+            t.stop();
+            join(t.thread());
+        }
+    }
+
+    /** Closes the transport once, whether close() or a fatal error comes first. */
+    private void closeTransport() {
+        if (transportClosed.compareAndSet(false, true)) {
+            closeQuietly(transport);
+        }
     }
 
     private void join(Thread t) {
@@ -369,21 +490,42 @@ public final class RaftServer implements AutoCloseable {
         loop.onApplied(); // assigned before the apply thread starts
     }
 
-    /** A thread of the server failed: stop serving. Resources are released by {@link #close()}. */
+    /**
+     * A fatal error (a failed storage write, an exception from {@code apply}, a failure of the loop
+     * or the apply thread): stop serving for good (fail-stop). The node refuses requests, stops its
+     * loop and apply thread (which fail every pending request), closes its transport so that it
+     * leaves the quorum and takes no more messages, and tells the fatal-error listeners. The rest
+     * is released by {@link #close()}. Only the first failure counts.
+     */
     void fatal(Throwable t) {
-        if (failure == null) {
-            failure = t;
-        }
         synchronized (this) {
+            if (failure != null) {
+                return;
+            }
+            failure = t;
             if (state == State.RUNNING) {
                 state = State.CLOSED;
             }
         }
+        log.error("{}: fatal error: the node stops serving and leaves the cluster; close it and start it again"
+                + " to recover", id, t);
         if (loop != null) {
             loop.stop();
         }
         if (applier != null) {
             applier.stop();
+        }
+        closeTransport();
+        for (FatalErrorListener l : fatalListeners) {
+            notifier.execute(() -> tellFatal(l, t));
+        }
+    }
+
+    private void tellFatal(FatalErrorListener l, Throwable t) {
+        try {
+            l.onFatalError(id, t);
+        } catch (RuntimeException e) {
+            log.warn("{}: a fatal-error listener threw", id, e);
         }
     }
 
@@ -392,7 +534,12 @@ public final class RaftServer implements AutoCloseable {
         return failure;
     }
 
-    void notifyLeaderListeners(ApplyBatch.LeaderChange change) {
+    /** Called by the loop: the listeners are told on the notifier thread, in order. */
+    void leaderChanged(LeaderChange change) {
+        notifier.execute(() -> notifyLeaderListeners(change));
+    }
+
+    private void notifyLeaderListeners(LeaderChange change) {
         for (LeaderListener l : listeners) {
             try {
                 l.leaderChanged(change.leaderId(), change.term(), change.isSelf());
@@ -418,6 +565,8 @@ public final class RaftServer implements AutoCloseable {
         private ServerConfig config = ServerConfig.defaults();
         private MeterRegistry registry;
         private final List<LeaderListener> listeners = new ArrayList<>();
+        private final List<FatalErrorListener> fatalListeners = new ArrayList<>();
+        private Executor callbackExecutor;
 
         private Builder() {
         }
@@ -488,6 +637,25 @@ public final class RaftServer implements AutoCloseable {
 
         public Builder leaderListener(LeaderListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** A listener told when a fatal error stops the server (see {@link FatalErrorListener}). */
+        public Builder fatalErrorListener(FatalErrorListener listener) {
+            fatalListeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Where the futures returned by {@code submit} and {@code query} are completed, and so where
+         * callbacks attached to them before completion run. Default: one thread of the server's own,
+         * {@code raft-callback-<id>}, which completes them one at a time in the order the server
+         * completed them. The executor must not run tasks on the calling thread (that would put
+         * user code back on the loop or the apply thread); the server does not shut it down. A
+         * completion it refuses runs on the server's notifier thread.
+         */
+        public Builder callbackExecutor(Executor executor) {
+            this.callbackExecutor = Objects.requireNonNull(executor, "executor");
             return this;
         }
 

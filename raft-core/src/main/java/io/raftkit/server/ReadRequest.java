@@ -1,8 +1,9 @@
 package io.raftkit.server;
 
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeoutException;
 
-/** A linearizable read and its result. The loop assigns {@link #id} and, once safe, {@link #index}. */
+/** A linearizable read. The loop assigns {@link #id} and, once safe, {@link #index}. */
 final class ReadRequest extends PendingRequest {
 
     final byte[] query;
@@ -10,8 +11,13 @@ final class ReadRequest extends PendingRequest {
     /** The read may run once the state machine has applied this index. */
     long index;
 
-    ReadRequest(byte[] query, long startNanos, AtomicInteger pendingCount) {
-        super(startNanos, pendingCount);
+    ReadRequest(byte[] query, long startNanos, PendingBudget budget, Executor callbacks) {
+        super(startNanos, query.length, budget, callbacks);
         this.query = query;
+    }
+
+    @Override
+    Throwable timedOut(long timeoutMillis) {
+        return new TimeoutException("the read was not served within " + timeoutMillis + " ms");
     }
 }

@@ -34,9 +34,12 @@ import java.util.Objects;
  *       keeps the rest in the log rather than on the heap; exceeded by at most one entry</td></tr>
  *   <tr><td>{@code maxPendingRequests}</td><td>65,536</td><td>commands and reads accepted but not yet
  *       completed; beyond it requests fail at once with {@link OverloadedException}</td></tr>
+ *   <tr><td>{@code maxPendingBytes}</td><td>64 MiB</td><td>the same bound in bytes of commands and queries
+ *       (their payloads); at least {@code maxAppendBytes}</td></tr>
  *   <tr><td>{@code requestTimeout}</td><td>10 s</td><td>a command or read not completed by then fails
  *       ({@link UnknownOutcomeException} for a command, {@link java.util.concurrent.TimeoutException}
- *       for a read)</td></tr>
+ *       for a read), counted by a timer of its own, whatever the state machine is doing: a command that
+ *       timed out may still be applied later</td></tr>
  *   <tr><td>{@code preVote}, {@code checkQuorum}</td><td>on</td><td>thesis §9.6: a rejoining node cannot
  *       disrupt a healthy leader; a leader that lost its quorum steps down</td></tr>
  * </table>
@@ -44,7 +47,7 @@ import java.util.Objects;
 public record ServerConfig(Duration tick, Duration electionTimeout, Duration heartbeatInterval,
                            int maxBatchEntries, long maxAppendBytes, int maxInflightAppends,
                            long maxInflightBytes, long applyBatchBytes, int maxPendingRequests,
-                           Duration requestTimeout, boolean preVote, boolean checkQuorum,
+                           long maxPendingBytes, Duration requestTimeout, boolean preVote, boolean checkQuorum,
                            long maxUnappliedBytes) {
 
     public ServerConfig {
@@ -85,6 +88,11 @@ public record ServerConfig(Duration tick, Duration electionTimeout, Duration hea
         if (maxPendingRequests < 1) {
             throw new IllegalArgumentException("maxPendingRequests must be >= 1, was " + maxPendingRequests);
         }
+        if (maxPendingBytes < maxAppendBytes) {
+            throw new IllegalArgumentException("maxPendingBytes (" + maxPendingBytes + ") must be at least"
+                    + " maxAppendBytes (" + maxAppendBytes + "), or a command of the largest allowed size could"
+                    + " never be accepted");
+        }
     }
 
     private static void requirePositive(String name, Duration d) {
@@ -102,7 +110,7 @@ public record ServerConfig(Duration tick, Duration electionTimeout, Duration hea
     /** The defaults in the table above. */
     public static ServerConfig defaults() {
         return new ServerConfig(Duration.ofMillis(10), Duration.ofSeconds(1), Duration.ofMillis(100),
-                4096, 1 << 20, 256, 32L << 20, 16L << 20, 65_536, Duration.ofSeconds(10), true, true,
+                4096, 1 << 20, 256, 32L << 20, 16L << 20, 65_536, 64L << 20, Duration.ofSeconds(10), true, true,
                 64L << 20);
     }
 
@@ -124,80 +132,86 @@ public record ServerConfig(Duration tick, Duration electionTimeout, Duration hea
 
     public ServerConfig withTick(Duration value) {
         return new ServerConfig(value, electionTimeout, heartbeatInterval, maxBatchEntries, maxAppendBytes,
-                maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, requestTimeout,
-                preVote, checkQuorum, maxUnappliedBytes);
+                maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, maxPendingBytes,
+                requestTimeout, preVote, checkQuorum, maxUnappliedBytes);
     }
 
     public ServerConfig withElectionTimeout(Duration value) {
         return new ServerConfig(tick, value, heartbeatInterval, maxBatchEntries, maxAppendBytes,
-                maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, requestTimeout,
-                preVote, checkQuorum, maxUnappliedBytes);
+                maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, maxPendingBytes,
+                requestTimeout, preVote, checkQuorum, maxUnappliedBytes);
     }
 
     public ServerConfig withHeartbeatInterval(Duration value) {
         return new ServerConfig(tick, electionTimeout, value, maxBatchEntries, maxAppendBytes,
-                maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, requestTimeout,
-                preVote, checkQuorum, maxUnappliedBytes);
+                maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, maxPendingBytes,
+                requestTimeout, preVote, checkQuorum, maxUnappliedBytes);
     }
 
     /** Election timeout and heartbeat interval together (e.g. short ones for tests). */
     public ServerConfig withTimeouts(Duration election, Duration heartbeat) {
         return new ServerConfig(tick, election, heartbeat, maxBatchEntries, maxAppendBytes,
-                maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, requestTimeout,
-                preVote, checkQuorum, maxUnappliedBytes);
+                maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, maxPendingBytes,
+                requestTimeout, preVote, checkQuorum, maxUnappliedBytes);
     }
 
     public ServerConfig withMaxBatchEntries(int value) {
         return new ServerConfig(tick, electionTimeout, heartbeatInterval, value, maxAppendBytes,
-                maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, requestTimeout,
-                preVote, checkQuorum, maxUnappliedBytes);
+                maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, maxPendingBytes,
+                requestTimeout, preVote, checkQuorum, maxUnappliedBytes);
     }
 
     public ServerConfig withMaxAppendBytes(long value) {
         return new ServerConfig(tick, electionTimeout, heartbeatInterval, maxBatchEntries, value,
-                maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, requestTimeout,
-                preVote, checkQuorum, maxUnappliedBytes);
+                maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, maxPendingBytes,
+                requestTimeout, preVote, checkQuorum, maxUnappliedBytes);
     }
 
     public ServerConfig withInflightWindow(int appends, long bytes) {
         return new ServerConfig(tick, electionTimeout, heartbeatInterval, maxBatchEntries, maxAppendBytes,
-                appends, bytes, applyBatchBytes, maxPendingRequests, requestTimeout, preVote, checkQuorum,
-                maxUnappliedBytes);
+                appends, bytes, applyBatchBytes, maxPendingRequests, maxPendingBytes, requestTimeout, preVote,
+                checkQuorum, maxUnappliedBytes);
     }
 
     public ServerConfig withApplyBatchBytes(long value) {
         return new ServerConfig(tick, electionTimeout, heartbeatInterval, maxBatchEntries, maxAppendBytes,
-                maxInflightAppends, maxInflightBytes, value, maxPendingRequests, requestTimeout,
-                preVote, checkQuorum, maxUnappliedBytes);
+                maxInflightAppends, maxInflightBytes, value, maxPendingRequests, maxPendingBytes,
+                requestTimeout, preVote, checkQuorum, maxUnappliedBytes);
     }
 
     public ServerConfig withMaxPendingRequests(int value) {
         return new ServerConfig(tick, electionTimeout, heartbeatInterval, maxBatchEntries, maxAppendBytes,
-                maxInflightAppends, maxInflightBytes, applyBatchBytes, value, requestTimeout,
+                maxInflightAppends, maxInflightBytes, applyBatchBytes, value, maxPendingBytes, requestTimeout,
+                preVote, checkQuorum, maxUnappliedBytes);
+    }
+
+    public ServerConfig withMaxPendingBytes(long value) {
+        return new ServerConfig(tick, electionTimeout, heartbeatInterval, maxBatchEntries, maxAppendBytes,
+                maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, value, requestTimeout,
                 preVote, checkQuorum, maxUnappliedBytes);
     }
 
     public ServerConfig withRequestTimeout(Duration value) {
         return new ServerConfig(tick, electionTimeout, heartbeatInterval, maxBatchEntries, maxAppendBytes,
-                maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, value,
+                maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, maxPendingBytes, value,
                 preVote, checkQuorum, maxUnappliedBytes);
     }
 
     public ServerConfig withPreVote(boolean value) {
         return new ServerConfig(tick, electionTimeout, heartbeatInterval, maxBatchEntries, maxAppendBytes,
-                maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, requestTimeout,
-                value, checkQuorum, maxUnappliedBytes);
+                maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, maxPendingBytes,
+                requestTimeout, value, checkQuorum, maxUnappliedBytes);
     }
 
     public ServerConfig withCheckQuorum(boolean value) {
         return new ServerConfig(tick, electionTimeout, heartbeatInterval, maxBatchEntries, maxAppendBytes,
-                maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, requestTimeout,
-                preVote, value, maxUnappliedBytes);
+                maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, maxPendingBytes,
+                requestTimeout, preVote, value, maxUnappliedBytes);
     }
 
     public ServerConfig withMaxUnappliedBytes(long value) {
         return new ServerConfig(tick, electionTimeout, heartbeatInterval, maxBatchEntries, maxAppendBytes,
-                maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, requestTimeout,
-                preVote, checkQuorum, value);
+                maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, maxPendingBytes,
+                requestTimeout, preVote, checkQuorum, value);
     }
 }

@@ -25,7 +25,10 @@ import java.util.function.ToDoubleFunction;
  * <table>
  *   <caption>Meters</caption>
  *   <tr><td>raft.term, raft.role (0 follower, 1 pre-candidate, 2 candidate, 3 leader),
- *       raft.commit.index, raft.applied.index, raft.last.index, raft.pending.requests</td><td>gauges</td></tr>
+ *       raft.commit.index, raft.applied.index, raft.last.index, raft.pending.requests,
+ *       raft.pending.bytes</td><td>gauges</td></tr>
+ *   <tr><td>raft.fatal: 1 once a fatal error stopped the node (a failed storage write, an exception
+ *       from the state machine's apply), else 0</td><td>gauge</td></tr>
  *   <tr><td>raft.leader.changes, raft.elections.started, raft.elections.won</td><td>counters</td></tr>
  *   <tr><td>raft.proposals (tag result=accepted|not_leader|overloaded|closed)</td><td>counter</td></tr>
  *   <tr><td>raft.proposal.latency: submit to applied on this node</td><td>timer</td></tr>
@@ -78,7 +81,11 @@ final class ServerMetrics {
                 server, s -> s.unapplied.bytes());
         gauge("raft.last.index", "last index in the log", server, s -> s.lastIndex);
         gauge("raft.pending.requests", "commands and reads accepted and not completed", server,
-                s -> s.pendingCount.get());
+                RaftServer::pendingRequests);
+        gauge("raft.pending.bytes", "bytes of commands and queries accepted and not completed", server,
+                RaftServer::pendingBytes);
+        gauge("raft.fatal", "1 once a fatal error stopped this node (see its log and status), else 0", server,
+                s -> s.failure() == null ? 0 : 1);
         for (String f : followers) {
             AtomicLong lag = new AtomicLong();
             followerLag.put(f, lag);

@@ -14,9 +14,11 @@ import io.raftkit.core.Role;
  * @param appliedIndex the highest index its state machine has applied
  * @param lastIndex    the last index in its log
  * @param running      false once the server is closed or stopped after a fatal error
+ * @param failure      why the server stopped, if a fatal error stopped it (a failed storage write, an
+ *                     exception from the state machine's {@code apply}, ...), else null
  */
 public record ServerStatus(String nodeId, Role role, long term, String leaderId, long commitIndex,
-                           long appliedIndex, long lastIndex, boolean running) {
+                           long appliedIndex, long lastIndex, boolean running, String failure) {
 
     /** Whether this node is the leader. */
     public boolean isLeader() {

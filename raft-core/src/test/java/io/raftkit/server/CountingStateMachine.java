@@ -18,6 +18,8 @@ final class CountingStateMachine implements StateMachine {
     volatile long lastApplied;
     final boolean durable;
     volatile Runnable beforeApply = () -> { };
+    /** Commands for which apply throws, as a buggy state machine would. */
+    volatile java.util.function.Predicate<String> throwFor = c -> false;
 
     CountingStateMachine() {
         this(false, 0);
@@ -32,6 +34,9 @@ final class CountingStateMachine implements StateMachine {
     public byte[] apply(long index, byte[] command) {
         beforeApply.run();
         String c = new String(command, StandardCharsets.UTF_8);
+        if (throwFor.test(c)) {
+            throw new IllegalStateException("cannot apply " + c);
+        }
         synchronized (this) {
             applied.add(c);
             indexes.add(index);

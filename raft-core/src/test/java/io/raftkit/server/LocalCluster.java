@@ -28,6 +28,8 @@ final class LocalCluster implements AutoCloseable {
     MeterRegistry registry;
     /** Wraps each node's storage before the server gets it (e.g. to count writes). */
     java.util.function.BiFunction<String, io.raftkit.spi.LogStorage, io.raftkit.spi.LogStorage> wrapStorage = (id, s) -> s;
+    /** Last changes to each node's builder (e.g. listeners, a callback executor). */
+    java.util.function.BiConsumer<String, RaftServer.Builder> customize = (id, b) -> { };
 
     LocalCluster(int n) {
         this(n, c -> c);
@@ -41,23 +43,27 @@ final class LocalCluster implements AutoCloseable {
     }
 
     LocalCluster startAll() {
+        return startAll(CountingStateMachine::new);
+    }
+
+    LocalCluster startAll(java.util.function.Supplier<CountingStateMachine> machines) {
         for (String id : members.keySet()) {
-            start(id, new InMemoryLogStorage(), new CountingStateMachine());
+            start(id, new InMemoryLogStorage(), machines.get());
         }
         return this;
     }
 
     RaftServer start(String id, InMemoryLogStorage storage, CountingStateMachine sm) {
-        RaftServer s = RaftServer.builder()
+        RaftServer.Builder b = RaftServer.builder()
                 .nodeId(id)
                 .members(members)
                 .transport(network.transport(id))
                 .logStorage(wrapStorage.apply(id, storage))
                 .stateMachine(sm)
                 .config(tweak.apply(FAST))
-                .meterRegistry(registry)
-                .build()
-                .start();
+                .meterRegistry(registry);
+        customize.accept(id, b);
+        RaftServer s = b.build().start();
         servers.put(id, s);
         storages.put(id, storage);
         machines.put(id, sm);

@@ -387,10 +387,19 @@ class RaftServerTest {
     static List<String> raftThreads() {
         List<String> names = new ArrayList<>();
         for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.isAlive() && (t.getName().startsWith("raft-loop-") || t.getName().startsWith("raft-apply-"))) {
+            if (t.isAlive() && isServerThread(t.getName())) {
                 names.add(t.getName());
             }
         }
         return names;
+    }
+
+    private static boolean isServerThread(String name) {
+        for (String prefix : List.of("raft-loop-", "raft-apply-", "raft-timer-", "raft-callback-", "raft-notify-")) {
+            if (name.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

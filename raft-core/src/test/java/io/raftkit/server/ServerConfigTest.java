@@ -45,6 +45,9 @@ class ServerConfigTest {
                 .hasMessageContaining("heartbeatInterval").hasMessageContaining("at least one tick");
         assertThatThrownBy(() -> d.withMaxBatchEntries(0)).hasMessageContaining("maxBatchEntries");
         assertThatThrownBy(() -> d.withMaxPendingRequests(0)).hasMessageContaining("maxPendingRequests");
+        assertThatThrownBy(() -> d.withMaxPendingBytes(d.maxAppendBytes() - 1)).hasMessageContaining("maxPendingBytes")
+                .hasMessageContaining("maxAppendBytes");
+        assertThat(d.withMaxPendingBytes(d.maxAppendBytes()).maxPendingBytes()).isEqualTo(d.maxAppendBytes());
         assertThatThrownBy(() -> d.withInflightWindow(0, 0)).hasMessageContaining("maxInflightAppends");
         assertThatThrownBy(() -> d.withInflightWindow(1, -1)).hasMessageContaining("maxInflightBytes");
         assertThatThrownBy(() -> d.withApplyBatchBytes(0)).hasMessageContaining("applyBatchBytes");

@@ -50,6 +50,11 @@ final class TestNetwork {
         };
     }
 
+    /** Whether node {@code id}'s transport is started and not closed. */
+    boolean isAttached(String id) {
+        return handlers.containsKey(id);
+    }
+
     void isolate(String id) {
         isolated.add(id);
     }

@@ -44,6 +44,15 @@ class GettingStartedClusterTest {
     }
 
     @Test
+    void aCommandTheStateMachineRefusesIsRejectedWithAResult() {
+        NonNegativeCounter counter = new NonNegativeCounter();
+        assertThat(counter.apply(1, java.nio.ByteBuffer.allocate(8).putLong(5).array())).hasSize(8);
+        assertThat(counter.apply(2, java.nio.ByteBuffer.allocate(8).putLong(-6).array()))
+                .isSameAs(NonNegativeCounter.REJECTED);
+        assertThat(java.nio.ByteBuffer.wrap(counter.query(new byte[0])).getLong()).isEqualTo(5);
+    }
+
+    @Test
     void everyJavaSnippetInTheDocIsATaggedRegionOfTheExample() throws IOException {
         Map<String, String> regions = new LinkedHashMap<>();
         try (var files = Files.list(SOURCES)) {

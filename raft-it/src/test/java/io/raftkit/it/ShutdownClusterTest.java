@@ -57,6 +57,7 @@ class ShutdownClusterTest {
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             String n = t.getName();
             if (t.isAlive() && (n.startsWith("raft-loop-") || n.startsWith("raft-apply-")
+                    || n.startsWith("raft-timer-") || n.startsWith("raft-callback-") || n.startsWith("raft-notify-")
                     || n.startsWith("raftkit-netty-") || n.startsWith("raftkit-storage-"))) {
                 names.add(n);
             }
