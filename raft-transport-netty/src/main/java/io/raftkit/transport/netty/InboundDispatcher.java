@@ -2,9 +2,7 @@ package io.raftkit.transport.netty;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.raftkit.spi.message.InvalidReason;
 import io.raftkit.spi.message.Message;
-import io.raftkit.spi.message.MessageValidator;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,8 +10,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Last stop of an accepted connection after its handshake: checks that each message comes from
  * the node that shook hands and is meant for this node (a member cannot speak for another), counts
- * it, drops (and counts) a message whose structure is invalid, and hands the rest to the
- * transport's inbound handler.
+ * it and hands it to the transport's inbound handler.
  */
 final class InboundDispatcher extends ChannelInboundHandlerAdapter {
 
@@ -41,16 +38,7 @@ final class InboundDispatcher extends ChannelInboundHandlerAdapter {
             throw new ProtocolException(RejectReason.IDENTITY_MISMATCH, "connection of '" + peer
                     + "' to '" + selfId + "' carried a message from '" + message.from() + "' to '" + message.to() + "'");
         }
-        TransportMetrics.PeerMeters meters = metrics.peer(peer);
-        meters.received(frame.wireBytes());
-        // A message that parses but breaks Raft's structure (entries not contiguous, negative
-        // indexes...) is dropped here and counted; the framing is intact, so the connection stays.
-        InvalidReason invalid = MessageValidator.check(message);
-        if (invalid != null) {
-            meters.invalid(peer, invalid);
-            log.debug("{}: dropped an invalid {} from {}: {}", selfId, message.kind(), peer, invalid);
-            return;
-        }
+        metrics.peer(peer).received(frame.wireBytes());
         try {
             handler.accept(message);
         } catch (RuntimeException e) {

@@ -1,7 +1,6 @@
 package io.raftkit.transport.netty;
 
 import io.micrometer.core.instrument.Counter;
-import io.raftkit.spi.message.InvalidReason;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -130,13 +129,6 @@ final class TransportMetrics {
 
         void dropped(DropReason reason, int count) {
             dropped.get(reason).increment(count);
-        }
-
-        /** An inbound message that parsed but breaks Raft's message structure; registered on first use. */
-        void invalid(String peer, InvalidReason reason) {
-            Counter.builder(PREFIX + "messages.invalid")
-                    .description("Inbound messages dropped because their structure is invalid")
-                    .tags("node", node, "peer", peer, "reason", reason.tag()).register(registry).increment();
         }
 
         private Counter counter(String name, String peer, String description) {

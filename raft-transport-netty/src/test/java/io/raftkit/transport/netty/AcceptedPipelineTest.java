@@ -176,21 +176,6 @@ class AcceptedPipelineTest {
     }
 
     @Test
-    void messageThatParsesButBreaksRaftsStructureIsDroppedAndCountedAndTheConnectionStays() {
-        // entries must start at prevLogIndex + 1: this one starts at 7 after prevLogIndex 3
-        AppendRequest gap = new AppendRequest("n2", "n1", 2, 3, 1, List.of(Entry.command(7, 2, new byte[] {1})), 0);
-        Heartbeat next = new Heartbeat("n2", "n1", 2, 3, 0);
-        channel.writeInbound(Frames.buf(Frames.hello("n2")));
-        channel.readOutbound();
-        channel.writeInbound(Frames.buf(Frames.of(gap)));
-        channel.writeInbound(Frames.buf(Frames.of(next)));
-
-        assertThat(delivered).containsExactly(next);
-        assertThat(channel.isOpen()).isTrue();
-        assertThat(registry.get("raft.transport.messages.invalid").tag("peer", "n2").counter().count()).isEqualTo(1);
-    }
-
-    @Test
     void secondHelloClosesTheConnection() {
         channel.writeInbound(Frames.buf(Frames.hello("n2")));
         channel.writeInbound(Frames.buf(Frames.hello("n2")));
