@@ -1,8 +1,8 @@
 package io.raftkit.ledger;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;

@@ -135,7 +135,7 @@ public class CoreBench {
                     node.advance(rd);
                     Entry last = rd.lastEntry();
                     for (Message m : rd.persistedMessages()) {
-                        if (m.to().equals(node.id())) {
+                        if (m.to().equals(node.nodeId())) {
                             node.step(m);
                         } else {
                             network.add(m);

@@ -1,9 +1,9 @@
 package io.raftkit.bench;
 
 import io.raftkit.spi.Entry;
+import io.raftkit.spi.TransportContext;
 import io.raftkit.spi.message.AppendRequest;
 import io.raftkit.spi.message.Message;
-import io.raftkit.spi.TransportContext;
 import io.raftkit.transport.netty.NettyTransport;
 import io.raftkit.transport.netty.NettyTransportConfig;
 import java.io.IOException;

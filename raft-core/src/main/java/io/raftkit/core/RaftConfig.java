@@ -6,7 +6,7 @@ import java.util.Objects;
  * Settings of the pure core, in ticks and bytes. Validated once, here, with a message that names
  * the field.
  *
- * @param id                 this node's id
+ * @param nodeId             this node's id
  * @param electionTicks      ticks without hearing from a leader before a follower campaigns;
  *                           the actual timeout is randomized in [electionTicks, 2 * electionTicks)
  * @param heartbeatTicks     ticks between a leader's heartbeats; must be less than electionTicks
@@ -23,21 +23,21 @@ import java.util.Objects;
  *                           always handed out when nothing is outstanding. 0 = no bound, and the host need
  *                           not report applied progress
  */
-public record RaftConfig(String id, int electionTicks, int heartbeatTicks, long maxSizePerMsg,
+public record RaftConfig(String nodeId, int electionTicks, int heartbeatTicks, long maxSizePerMsg,
                          int maxInflightMsgs, long maxInflightBytes, long maxApplyBytes,
                          boolean preVote, boolean checkQuorum, long maxUnappliedBytes) {
 
     /** Settings without a bound on committed-but-unapplied bytes (see {@link #maxUnappliedBytes()}). */
-    public RaftConfig(String id, int electionTicks, int heartbeatTicks, long maxSizePerMsg, int maxInflightMsgs,
+    public RaftConfig(String nodeId, int electionTicks, int heartbeatTicks, long maxSizePerMsg, int maxInflightMsgs,
                       long maxInflightBytes, long maxApplyBytes, boolean preVote, boolean checkQuorum) {
-        this(id, electionTicks, heartbeatTicks, maxSizePerMsg, maxInflightMsgs, maxInflightBytes, maxApplyBytes,
+        this(nodeId, electionTicks, heartbeatTicks, maxSizePerMsg, maxInflightMsgs, maxInflightBytes, maxApplyBytes,
                 preVote, checkQuorum, 0);
     }
 
     public RaftConfig {
-        Objects.requireNonNull(id, "id must not be null");
-        if (id.isBlank()) {
-            throw new IllegalArgumentException("id must not be blank");
+        Objects.requireNonNull(nodeId, "nodeId must not be null");
+        if (nodeId.isBlank()) {
+            throw new IllegalArgumentException("nodeId must not be blank");
         }
         if (heartbeatTicks < 1) {
             throw new IllegalArgumentException("heartbeatTicks must be >= 1, was " + heartbeatTicks);
@@ -67,43 +67,43 @@ public record RaftConfig(String id, int electionTicks, int heartbeatTicks, long 
      * Defaults: election after 10 ticks, heartbeat every tick, 1 MiB per append, 256 appends or
      * 32 MiB in flight per follower, 64 MiB of entries per apply batch, PreVote and CheckQuorum on, no bound on unapplied bytes.
      */
-    public static RaftConfig defaults(String id) {
-        return new RaftConfig(id, 10, 1, 1 << 20, 256, 32L << 20, 64L << 20, true, true);
+    public static RaftConfig defaults(String nodeId) {
+        return new RaftConfig(nodeId, 10, 1, 1 << 20, 256, 32L << 20, 64L << 20, true, true);
     }
 
     public RaftConfig withElectionTicks(int ticks) {
-        return new RaftConfig(id, ticks, heartbeatTicks, maxSizePerMsg, maxInflightMsgs, maxInflightBytes,
+        return new RaftConfig(nodeId, ticks, heartbeatTicks, maxSizePerMsg, maxInflightMsgs, maxInflightBytes,
                 maxApplyBytes, preVote, checkQuorum, maxUnappliedBytes);
     }
 
     public RaftConfig withHeartbeatTicks(int ticks) {
-        return new RaftConfig(id, electionTicks, ticks, maxSizePerMsg, maxInflightMsgs, maxInflightBytes,
+        return new RaftConfig(nodeId, electionTicks, ticks, maxSizePerMsg, maxInflightMsgs, maxInflightBytes,
                 maxApplyBytes, preVote, checkQuorum, maxUnappliedBytes);
     }
 
     public RaftConfig withPreVote(boolean on) {
-        return new RaftConfig(id, electionTicks, heartbeatTicks, maxSizePerMsg, maxInflightMsgs, maxInflightBytes,
+        return new RaftConfig(nodeId, electionTicks, heartbeatTicks, maxSizePerMsg, maxInflightMsgs, maxInflightBytes,
                 maxApplyBytes, on, checkQuorum, maxUnappliedBytes);
     }
 
     public RaftConfig withCheckQuorum(boolean on) {
-        return new RaftConfig(id, electionTicks, heartbeatTicks, maxSizePerMsg, maxInflightMsgs, maxInflightBytes,
+        return new RaftConfig(nodeId, electionTicks, heartbeatTicks, maxSizePerMsg, maxInflightMsgs, maxInflightBytes,
                 maxApplyBytes, preVote, on, maxUnappliedBytes);
     }
 
     public RaftConfig withMaxSizePerMsg(long bytes) {
-        return new RaftConfig(id, electionTicks, heartbeatTicks, bytes, maxInflightMsgs, maxInflightBytes,
+        return new RaftConfig(nodeId, electionTicks, heartbeatTicks, bytes, maxInflightMsgs, maxInflightBytes,
                 maxApplyBytes, preVote, checkQuorum, maxUnappliedBytes);
     }
 
     public RaftConfig withMaxInflight(int msgs, long bytes) {
-        return new RaftConfig(id, electionTicks, heartbeatTicks, maxSizePerMsg, msgs, bytes,
+        return new RaftConfig(nodeId, electionTicks, heartbeatTicks, maxSizePerMsg, msgs, bytes,
                 maxApplyBytes, preVote, checkQuorum, maxUnappliedBytes);
     }
 
     /** The same settings with a bound on committed-but-unapplied bytes (0 = none). */
     public RaftConfig withMaxUnappliedBytes(long bytes) {
-        return new RaftConfig(id, electionTicks, heartbeatTicks, maxSizePerMsg, maxInflightMsgs, maxInflightBytes,
+        return new RaftConfig(nodeId, electionTicks, heartbeatTicks, maxSizePerMsg, maxInflightMsgs, maxInflightBytes,
                 maxApplyBytes, preVote, checkQuorum, bytes);
     }
 }

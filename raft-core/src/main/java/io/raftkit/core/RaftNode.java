@@ -3,11 +3,11 @@ package io.raftkit.core;
 import io.raftkit.core.quorum.VoteResult;
 import io.raftkit.core.tracker.Progress;
 import io.raftkit.core.tracker.ProgressTracker;
+import io.raftkit.errors.NotLeaderException;
 import io.raftkit.spi.ClusterConfig;
 import io.raftkit.spi.Entry;
 import io.raftkit.spi.HardState;
 import io.raftkit.spi.LogStorage;
-import io.raftkit.spi.NotLeaderException;
 import io.raftkit.spi.message.AppendRequest;
 import io.raftkit.spi.message.AppendResponse;
 import io.raftkit.spi.message.Heartbeat;
@@ -79,7 +79,7 @@ public final class RaftNode {
      */
     public RaftNode(RaftConfig config, LogStorage storage, long appliedIndex, RandomGenerator random) {
         this.config = Objects.requireNonNull(config, "config");
-        this.id = config.id();
+        this.id = config.nodeId();
         this.random = Objects.requireNonNull(random, "random");
         HardState hs = storage.hardState();
         this.raftLog = new RaftLog(storage, hs.commit(), appliedIndex, config.maxUnappliedBytes());
@@ -112,7 +112,8 @@ public final class RaftNode {
 
     // --- observers ------------------------------------------------------------------------
 
-    public String id() {
+    /** This node's id. */
+    public String nodeId() {
         return id;
     }
 
@@ -125,7 +126,7 @@ public final class RaftNode {
     }
 
     /** The leader known for the current term, or null. */
-    public String leader() {
+    public String leaderId() {
         return leader;
     }
 
@@ -159,9 +160,14 @@ public final class RaftNode {
         return tracker.config();
     }
 
-    /** The leader's view of a follower's progress (null if not leader or unknown), for tests and metrics. */
-    public Progress progress(String follower) {
-        return role == Role.LEADER ? tracker.get(follower) : null;
+    /** A copy of the leader's view of a follower (null if not leader or unknown), for tests and metrics. */
+    public FollowerProgress progress(String follower) {
+        Progress pr = role == Role.LEADER ? tracker.get(follower) : null;
+        if (pr == null) {
+            return null;
+        }
+        return new FollowerProgress(follower, pr.match(), pr.next(),
+                FollowerProgress.State.valueOf(pr.state().name()), pr.isPaused());
     }
 
     public HardState hardState() {
@@ -875,7 +881,7 @@ public final class RaftNode {
 
     private boolean softStateChanged() {
         return lastSoftState.role() != role || lastSoftState.term() != term
-                || !Objects.equals(lastSoftState.leader(), leader);
+                || !Objects.equals(lastSoftState.leaderId(), leader);
     }
 
     /**

@@ -1,12 +1,12 @@
 package io.raftkit.memory;
 
+import io.raftkit.errors.LogStorageException;
 import io.raftkit.spi.ClusterConfig;
 import io.raftkit.spi.ConfigEntry;
 import io.raftkit.spi.Entry;
 import io.raftkit.spi.EntryType;
 import io.raftkit.spi.HardState;
 import io.raftkit.spi.LogStorage;
-import io.raftkit.spi.LogStorageException;
 import io.raftkit.spi.SnapshotMeta;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,5 +1,8 @@
 package io.raftkit.server;
 
+import io.raftkit.errors.ServerClosedException;
+import io.raftkit.errors.StateMachineException;
+import io.raftkit.errors.UnknownOutcomeException;
 import io.raftkit.spi.Entry;
 import io.raftkit.spi.EntryType;
 import io.raftkit.spi.StateMachine;

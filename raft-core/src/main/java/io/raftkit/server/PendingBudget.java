@@ -1,5 +1,6 @@
 package io.raftkit.server;
 
+import io.raftkit.errors.OverloadedException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 

@@ -1,5 +1,6 @@
 package io.raftkit.server;
 
+import io.raftkit.errors.UnknownOutcomeException;
 import java.util.concurrent.Executor;
 
 /**

@@ -1,14 +1,16 @@
 package io.raftkit.server;
 
+import io.raftkit.core.FollowerProgress;
 import io.raftkit.core.RaftNode;
 import io.raftkit.core.ReadState;
 import io.raftkit.core.Role;
 import io.raftkit.core.SoftState;
-import io.raftkit.core.tracker.Progress;
+import io.raftkit.errors.NotLeaderException;
+import io.raftkit.errors.ServerClosedException;
+import io.raftkit.errors.UnknownOutcomeException;
 import io.raftkit.spi.Entry;
 import io.raftkit.spi.HardState;
 import io.raftkit.spi.LogStorage;
-import io.raftkit.spi.NotLeaderException;
 import io.raftkit.spi.Transport;
 import io.raftkit.spi.message.Message;
 import java.util.ArrayList;
@@ -77,7 +79,7 @@ final class RaftLoop implements Runnable {
     RaftLoop(RaftServer server, RaftNode node, LogStorage storage, Transport transport, Applier applier,
              ServerMetrics metrics, ServerConfig config) {
         this.server = server;
-        this.id = node.id();
+        this.id = node.nodeId();
         this.node = node;
         this.storage = storage;
         this.transport = transport;
@@ -88,7 +90,7 @@ final class RaftLoop implements Runnable {
         this.requestTimeoutNanos = config.requestTimeout().toNanos();
         this.role = node.role();
         this.term = node.term();
-        this.leader = node.leader();
+        this.leader = node.leaderId();
         this.reportedApplied = server.appliedIndex;
         this.unapplied = server.unapplied;
         this.pipeline = new ReadyPipeline(node, storage.hardState(), this::write, transport::send,
@@ -257,7 +259,7 @@ final class RaftLoop implements Runnable {
                 continue; // timed out while queued
             }
             if (node.role() != Role.LEADER) {
-                r.fail(new NotLeaderException(node.leader()));
+                r.fail(new NotLeaderException(node.leaderId()));
                 continue;
             }
             r.id = ++readSeq;
@@ -339,7 +341,7 @@ final class RaftLoop implements Runnable {
         long prevTerm = term;
         String prevLeader = leader;
         if (prevRole == Role.LEADER && (s.role() != Role.LEADER || s.term() != prevTerm)) {
-            leadershipLost(s.leader());
+            leadershipLost(s.leaderId());
         }
         if (s.role() == Role.CANDIDATE && (prevRole != Role.CANDIDATE || s.term() != prevTerm)) {
             metrics.electionStarted();
@@ -348,15 +350,15 @@ final class RaftLoop implements Runnable {
             metrics.electionWon();
             log.info("{} is the leader for term {}", id, s.term());
         }
-        if (!Objects.equals(s.leader(), prevLeader)) {
-            if (s.leader() != null) {
+        if (!Objects.equals(s.leaderId(), prevLeader)) {
+            if (s.leaderId() != null) {
                 metrics.leaderChanged();
             }
-            server.leaderChanged(new LeaderChange(s.leader(), s.term(), id.equals(s.leader())));
+            server.leaderChanged(new LeaderChange(s.leaderId(), s.term(), id.equals(s.leaderId())));
         }
         role = s.role();
         term = s.term();
-        leader = s.leader();
+        leader = s.leaderId();
         server.role = role;
         server.term = term;
         server.leader = leader;
@@ -394,7 +396,7 @@ final class RaftLoop implements Runnable {
         if (metrics.enabled() && role == Role.LEADER) {
             long last = node.lastIndex();
             for (String f : node.clusterConfig().allVoters()) {
-                Progress pr = node.progress(f);
+                FollowerProgress pr = node.progress(f);
                 if (pr != null && !f.equals(id)) {
                     metrics.followerLag(f, Math.max(0, last - pr.match()));
                 }

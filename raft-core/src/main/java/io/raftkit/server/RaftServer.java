@@ -3,11 +3,15 @@ package io.raftkit.server;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.raftkit.core.RaftNode;
 import io.raftkit.core.Role;
+import io.raftkit.errors.NotLeaderException;
+import io.raftkit.errors.OverloadedException;
+import io.raftkit.errors.ServerClosedException;
+import io.raftkit.errors.StateMachineException;
+import io.raftkit.errors.UnknownOutcomeException;
 import io.raftkit.spi.ClusterConfig;
 import io.raftkit.spi.ClusterId;
 import io.raftkit.spi.Entry;
 import io.raftkit.spi.LogStorage;
-import io.raftkit.spi.NotLeaderException;
 import io.raftkit.spi.StateMachine;
 import io.raftkit.spi.Transport;
 import io.raftkit.spi.TransportContext;
@@ -191,7 +195,7 @@ public final class RaftServer implements AutoCloseable {
     }
 
     /** This node's id. */
-    public String id() {
+    public String nodeId() {
         return id;
     }
 

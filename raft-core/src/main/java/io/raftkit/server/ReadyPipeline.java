@@ -4,9 +4,9 @@ import io.raftkit.core.RaftNode;
 import io.raftkit.core.ReadState;
 import io.raftkit.core.Ready;
 import io.raftkit.core.SoftState;
+import io.raftkit.errors.LogStorageException;
 import io.raftkit.spi.Entry;
 import io.raftkit.spi.HardState;
-import io.raftkit.spi.LogStorageException;
 import io.raftkit.spi.message.AppendRequest;
 import io.raftkit.spi.message.Message;
 import java.util.ArrayDeque;
@@ -128,7 +128,7 @@ public final class ReadyPipeline {
      */
     public ReadyPipeline(RaftNode node, HardState durableHardState, Storage storage, Consumer<Message> send,
                          ApplySink sink, Runnable wakeup, Executor completions) {
-        this(node.id(), new Core() {
+        this(node.nodeId(), new Core() {
             @Override
             public void advance(Ready ready) {
                 node.advance(ready);

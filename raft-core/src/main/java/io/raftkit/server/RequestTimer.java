@@ -1,5 +1,7 @@
 package io.raftkit.server;
 
+import io.raftkit.errors.ServerClosedException;
+import io.raftkit.errors.UnknownOutcomeException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;

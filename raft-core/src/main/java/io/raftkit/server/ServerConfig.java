@@ -1,6 +1,8 @@
 package io.raftkit.server;
 
 import io.raftkit.core.RaftConfig;
+import io.raftkit.errors.OverloadedException;
+import io.raftkit.errors.UnknownOutcomeException;
 import java.time.Duration;
 import java.util.Objects;
 

@@ -5,6 +5,7 @@ import io.raftkit.core.ReadState;
 import io.raftkit.core.Ready;
 import io.raftkit.core.Role;
 import io.raftkit.core.SoftState;
+import io.raftkit.errors.NotLeaderException;
 import io.raftkit.memory.InMemoryLogStorage;
 import io.raftkit.server.ReadyPipeline;
 import io.raftkit.sim.lin.CheckResult;
@@ -17,7 +18,6 @@ import io.raftkit.sim.lin.Outcome;
 import io.raftkit.spi.ClusterConfig;
 import io.raftkit.spi.Entry;
 import io.raftkit.spi.EntryType;
-import io.raftkit.spi.NotLeaderException;
 import io.raftkit.spi.StateMachine;
 import io.raftkit.spi.message.Message;
 import java.io.PrintStream;
@@ -33,8 +33,8 @@ import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.function.Consumer;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**

@@ -1,5 +1,6 @@
 package io.raftkit.spi;
 
+import io.raftkit.errors.LogStorageException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 

@@ -3,7 +3,7 @@ package io.raftkit.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.raftkit.spi.NotLeaderException;
+import io.raftkit.errors.NotLeaderException;
 import io.raftkit.spi.message.AppendRequest;
 import io.raftkit.spi.message.AppendResponse;
 import io.raftkit.spi.message.Message;

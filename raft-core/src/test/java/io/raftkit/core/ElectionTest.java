@@ -25,7 +25,7 @@ class ElectionTest {
     void followerCampaignsAfterElectionTimeoutWithIncrementedTermAndOwnVote() {
         TestCluster c = withoutPreVote(3);
         RaftNode n1 = c.node("n1");
-        c.tick(n1.id(), 2 * 10);
+        c.tick(n1.nodeId(), 2 * 10);
         assertThat(n1.role()).isEqualTo(Role.CANDIDATE);
         assertThat(n1.term()).isEqualTo(1);
         assertThat(n1.votedFor()).isEqualTo("n1");
@@ -69,8 +69,8 @@ class ElectionTest {
         TestCluster c = withoutPreVote(3);
         c.elect("n1");
         assertThat(c.node("n1").role()).isEqualTo(Role.LEADER);
-        assertThat(c.node("n2").leader()).isEqualTo("n1");
-        assertThat(c.node("n3").leader()).isEqualTo("n1");
+        assertThat(c.node("n2").leaderId()).isEqualTo("n1");
+        assertThat(c.node("n3").leaderId()).isEqualTo("n1");
         assertThat(c.node("n2").term()).isEqualTo(1);
     }
 
@@ -148,8 +148,8 @@ class ElectionTest {
         c.heal();
         RaftNode other = c.node(newLeader.equals("n2") ? "n3" : "n2");
         long termBefore = other.term();
-        other.step(new io.raftkit.spi.message.Heartbeat("n1", other.id(), 1, 0, 0));
-        assertThat(other.leader()).isEqualTo(newLeader);
+        other.step(new io.raftkit.spi.message.Heartbeat("n1", other.nodeId(), 1, 0, 0));
+        assertThat(other.leaderId()).isEqualTo(newLeader);
         RaftNode n3 = other;
         assertThat(n3.term()).isEqualTo(termBefore);
     }
@@ -162,7 +162,7 @@ class ElectionTest {
         assertThat(n2.role()).isEqualTo(Role.CANDIDATE);
         n2.step(new io.raftkit.spi.message.Heartbeat("n3", "n2", n2.term(), 0, 0));
         assertThat(n2.role()).isEqualTo(Role.FOLLOWER);
-        assertThat(n2.leader()).isEqualTo("n3");
+        assertThat(n2.leaderId()).isEqualTo("n3");
     }
 
     @Test

@@ -2,7 +2,6 @@ package io.raftkit.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.raftkit.core.tracker.Progress;
 import io.raftkit.spi.message.AppendRequest;
 import io.raftkit.spi.message.Message;
 import java.util.List;
@@ -22,7 +21,7 @@ class FlowControlTest {
         c.isolate("n2"); // n2 never answers, so the new leader keeps probing it
         c.elect("n1");
         RaftNode n1 = c.node("n1");
-        assertThat(n1.progress("n2").state()).isEqualTo(Progress.State.PROBE);
+        assertThat(n1.progress("n2").state()).isEqualTo(FollowerProgress.State.PROBE);
         int sentBefore = c.sent.size();
         for (int i = 0; i < 5; i++) {
             n1.propose(new byte[] {(byte) i});
@@ -41,7 +40,7 @@ class FlowControlTest {
         TestCluster c = new TestCluster(3, cfg -> cfg.withMaxSizePerMsg(1).withMaxInflight(3, 0));
         c.elect("n1");
         RaftNode n1 = c.node("n1");
-        assertThat(n1.progress("n2").state()).isEqualTo(Progress.State.REPLICATE);
+        assertThat(n1.progress("n2").state()).isEqualTo(FollowerProgress.State.REPLICATE);
         for (int i = 0; i < 10; i++) {
             n1.propose(new byte[] {(byte) i});
         }
@@ -49,7 +48,7 @@ class FlowControlTest {
         List<AppendRequest> toN2 = appendsTo(out, "n2");
         assertThat(toN2).hasSize(3);
         assertThat(toN2).allSatisfy(a -> assertThat(a.entries()).hasSize(1));
-        assertThat(n1.progress("n2").isPaused()).isTrue();
+        assertThat(n1.progress("n2").paused()).isTrue();
         // acknowledging the first frees one slot: exactly one more append leaves
         c.node("n2").step(toN2.get(0));
         c.processReady();

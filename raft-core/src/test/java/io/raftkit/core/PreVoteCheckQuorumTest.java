@@ -2,6 +2,7 @@ package io.raftkit.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.raftkit.errors.NotLeaderException;
 import io.raftkit.spi.message.Message;
 import io.raftkit.spi.message.VoteRequest;
 import java.util.List;
@@ -48,7 +49,7 @@ class PreVoteCheckQuorumTest {
         c.tickAll(5);
         assertThat(c.leader()).isEqualTo("n1");
         assertThat(c.node("n1").term()).isEqualTo(term);
-        assertThat(c.node("n3").leader()).isEqualTo("n1");
+        assertThat(c.node("n3").leaderId()).isEqualTo("n1");
     }
 
     @Test
@@ -74,7 +75,7 @@ class PreVoteCheckQuorumTest {
         c.tick("n1", 2 * 10);
         c.stabilize();
         assertThat(c.node("n1").role()).isEqualTo(Role.FOLLOWER);
-        assertThat(c.node("n1").leader()).isNull();
+        assertThat(c.node("n1").leaderId()).isNull();
     }
 
     @Test
@@ -114,7 +115,7 @@ class PreVoteCheckQuorumTest {
         c.isolate("n2");
         c.node("n1").transferLeadership("n2");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.node("n1").propose(new byte[] {1}))
-                .isInstanceOf(io.raftkit.spi.NotLeaderException.class)
+                .isInstanceOf(io.raftkit.errors.NotLeaderException.class)
                 .hasMessageContaining("transferred to n2");
         c.tickAll(11);
         // the transfer timed out: the leader serves again

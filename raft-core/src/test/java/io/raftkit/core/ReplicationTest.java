@@ -163,7 +163,7 @@ class ReplicationTest {
                     }
                 }
                 for (long k = 1; k <= lastMatch; k++) {
-                    assertThat(a.entryAt(k)).as("seed %d: %s and %s at %d", seed, a.id(), b.id(), k)
+                    assertThat(a.entryAt(k)).as("seed %d: %s and %s at %d", seed, a.nodeId(), b.nodeId(), k)
                             .isEqualTo(b.entryAt(k));
                 }
             }

@@ -3,11 +3,11 @@ package io.raftkit.memory;
 import io.raftkit.spi.ClusterId;
 import io.raftkit.spi.Transport;
 import io.raftkit.spi.TransportContext;
+import io.raftkit.spi.TransportContractTest;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
-import java.util.Map;
-import io.raftkit.spi.TransportContractTest;
 import java.util.List;
+import java.util.Map;
 
 class InMemoryTransportContractTest extends TransportContractTest {
 

@@ -28,7 +28,7 @@ class ApplyBackPressureTest {
         try (LocalCluster c = new LocalCluster(3, cfg -> cfg.withMaxUnappliedBytes(BOUND)
                 .withApplyBatchBytes(16 << 10)).startAll()) {
             RaftServer leader = c.awaitLeader();
-            String slow = c.servers.keySet().stream().filter(id -> !id.equals(leader.id())).findFirst().orElseThrow();
+            String slow = c.servers.keySet().stream().filter(id -> !id.equals(leader.nodeId())).findFirst().orElseThrow();
             RaftServer follower = c.server(slow);
             CountDownLatch unblock = new CountDownLatch(1);
             c.machine(slow).beforeApply = () -> {
@@ -59,7 +59,7 @@ class ApplyBackPressureTest {
             // once the state machine catches up, the held-back entries are handed out and applied
             unblock.countDown();
             await().atMost(Duration.ofSeconds(10)).until(() -> follower.status().appliedIndex() >= lastCommand);
-            assertThat(c.machine(slow).size()).isEqualTo(c.machine(leader.id()).size());
+            assertThat(c.machine(slow).size()).isEqualTo(c.machine(leader.nodeId()).size());
             assertThat(follower.unapplied.highWater()).isLessThanOrEqualTo(BOUND + entryBytes);
             await().atMost(Duration.ofSeconds(10)).until(() -> follower.unapplied.bytes() == 0);
         }

@@ -4,7 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.raftkit.spi.NotLeaderException;
+import io.raftkit.errors.NotLeaderException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -43,7 +43,7 @@ class CallbackThreadsTest {
         LocalCluster c = new LocalCluster(3).startAll();
         try {
             RaftServer old = c.awaitLeader();
-            c.network.isolate(old.id());
+            c.network.isolate(old.nodeId());
             // the read fails when the cut-off leader steps down (CheckQuorum): the loop decides that
             old.query(b("?")).whenComplete((v, e) -> {
                 callbackThread.set(Thread.currentThread().getName());
@@ -53,18 +53,18 @@ class CallbackThreadsTest {
             });
             assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
             assertThat(readFailure.get()).isInstanceOf(NotLeaderException.class);
-            assertThat(callbackThread.get()).isEqualTo("raft-callback-" + old.id());
+            assertThat(callbackThread.get()).isEqualTo("raft-callback-" + old.nodeId());
             c.network.heal();
             // the old leader's loop still runs: it follows the new leader and replicates its entries
             RaftServer fresh = c.awaitLeader();
-            assertThat(fresh.id()).isNotEqualTo(old.id());
+            assertThat(fresh.nodeId()).isNotEqualTo(old.nodeId());
             fresh.submit(b("after")).get(5, TimeUnit.SECONDS);
-            await().atMost(Duration.ofSeconds(5)).until(() -> c.machine(old.id()).applied().contains("after"));
+            await().atMost(Duration.ofSeconds(5)).until(() -> c.machine(old.nodeId()).applied().contains("after"));
             long term = fresh.status().term();
             // and heartbeats keep flowing: no election for several election timeouts
             await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2)).until(() ->
                     c.servers.values().stream().allMatch(s -> s.status().term() == term
-                            && fresh.id().equals(s.status().leaderId())));
+                            && fresh.nodeId().equals(s.status().leaderId())));
         } finally {
             release.countDown(); // before close, which waits for the callback thread
             c.close();
@@ -128,7 +128,7 @@ class CallbackThreadsTest {
     void leaderListenersAreToldWithinAnElectionTimeoutWhileApplyIsSlow() throws Exception {
         try (LocalCluster c = new LocalCluster(3).startAll()) {
             RaftServer old = c.awaitLeader();
-            String watcherId = c.servers.keySet().stream().filter(id -> !id.equals(old.id())).findFirst().orElseThrow();
+            String watcherId = c.servers.keySet().stream().filter(id -> !id.equals(old.nodeId())).findFirst().orElseThrow();
             RaftServer watcher = c.server(watcherId);
             CountingStateMachine slow = c.machine(watcherId);
             List<String> seen = new CopyOnWriteArrayList<>();
@@ -152,10 +152,10 @@ class CallbackThreadsTest {
                 // the watcher has the five commands committed and ~5 s of applying ahead of it
                 await().atMost(Duration.ofSeconds(5)).until(() -> watcher.status().commitIndex() >= last);
                 assertThat(slow.size()).isLessThan(5);
-                c.network.isolate(old.id());
-                List<String> others = c.servers.keySet().stream().filter(id -> !id.equals(old.id())).toList();
+                c.network.isolate(old.nodeId());
+                List<String> others = c.servers.keySet().stream().filter(id -> !id.equals(old.nodeId())).toList();
                 RaftServer fresh = c.awaitLeader(others);
-                String expected = fresh.id() + "@" + fresh.status().term();
+                String expected = fresh.nodeId() + "@" + fresh.status().term();
                 // told within about an election timeout (150 ms here), not after the apply backlog
                 await().atMost(Duration.ofMillis(1_000)).until(() -> seen.contains(expected));
                 assertThat(slow.size()).as("the backlog is still being applied").isLessThan(5);

@@ -4,6 +4,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.raftkit.errors.OverloadedException;
+import io.raftkit.errors.UnknownOutcomeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

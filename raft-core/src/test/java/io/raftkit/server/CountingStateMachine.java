@@ -3,8 +3,8 @@ package io.raftkit.server;
 import io.raftkit.spi.StateMachine;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A test state machine: records every command it applies (as a string), returns

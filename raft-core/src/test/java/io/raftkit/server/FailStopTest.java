@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.raftkit.errors.LogStorageException;
+import io.raftkit.errors.NotLeaderException;
+import io.raftkit.errors.ServerClosedException;
+import io.raftkit.errors.StateMachineException;
+import io.raftkit.errors.UnknownOutcomeException;
 import io.raftkit.memory.InMemoryLogStorage;
 import io.raftkit.spi.Entry;
 import io.raftkit.spi.HardState;
 import io.raftkit.spi.LogStorage;
-import io.raftkit.spi.LogStorageException;
-import io.raftkit.spi.NotLeaderException;
 import io.raftkit.spi.SnapshotMeta;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,7 +61,7 @@ class FailStopTest {
                     heard.add(new Heard(node, cause, Thread.currentThread().getName())));
             c.startAll(() -> new CountingStateMachine(true, 0)); // durable: a restart resumes from lastApplied
             RaftServer leader = c.awaitLeader();
-            String bad = c.servers.keySet().stream().filter(id -> !id.equals(leader.id())).findFirst().orElseThrow();
+            String bad = c.servers.keySet().stream().filter(id -> !id.equals(leader.nodeId())).findFirst().orElseThrow();
             CountingStateMachine badMachine = c.machine(bad);
             badMachine.throwFor = "poison"::equals;
 
@@ -78,7 +81,7 @@ class FailStopTest {
             assertThat(badMachine.applied()).containsExactly("a");
             assertThat(c.network.isAttached(bad)).as("transport closed: it left the quorum").isFalse();
             assertThat(registry.get("raft.fatal").tag("node", bad).gauge().value()).isEqualTo(1.0);
-            assertThat(registry.get("raft.fatal").tag("node", leader.id()).gauge().value()).isEqualTo(0.0);
+            assertThat(registry.get("raft.fatal").tag("node", leader.nodeId()).gauge().value()).isEqualTo(0.0);
             await().atMost(Duration.ofSeconds(5)).until(() -> !heard.isEmpty());
             assertThat(heard).hasSize(1);
             assertThat(heard.get(0).nodeId()).isEqualTo(bad);
@@ -97,7 +100,7 @@ class FailStopTest {
             c.restart(bad, badMachine);
             await().atMost(Duration.ofSeconds(10)).until(() -> badMachine.size() == 3);
             assertThat(badMachine.applied()).containsExactly("a", "poison", "b");
-            assertThat(badMachine.applied()).containsExactlyElementsOf(c.machine(leader.id()).applied());
+            assertThat(badMachine.applied()).containsExactlyElementsOf(c.machine(leader.nodeId()).applied());
         }
     }
 
@@ -106,7 +109,7 @@ class FailStopTest {
         try (LocalCluster c = new LocalCluster(3).startAll()) {
             RaftServer old = c.awaitLeader();
             old.submit(b("a")).get(5, TimeUnit.SECONDS);
-            c.machine(old.id()).throwFor = "poison"::equals;
+            c.machine(old.nodeId()).throwFor = "poison"::equals;
             CompletableFuture<byte[]> poison = old.submit(b("poison"));
             List<CompletableFuture<byte[]>> after = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
@@ -123,12 +126,12 @@ class FailStopTest {
                             ServerClosedException.class, NotLeaderException.class);
                 }
             }
-            assertThat(c.machine(old.id()).applied()).containsExactly("a");
+            assertThat(c.machine(old.nodeId()).applied()).containsExactly("a");
             assertThat(old.status().running()).isFalse();
-            List<String> others = c.servers.keySet().stream().filter(id -> !id.equals(old.id())).toList();
+            List<String> others = c.servers.keySet().stream().filter(id -> !id.equals(old.nodeId())).toList();
             RaftServer fresh = c.awaitLeader(others);
             assertThat(fresh.submit(b("next")).get(5, TimeUnit.SECONDS)).isNotNull();
-            assertThat(c.machine(fresh.id()).applied()).startsWith("a", "poison");
+            assertThat(c.machine(fresh.nodeId()).applied()).startsWith("a", "poison");
         }
     }
 

@@ -72,7 +72,7 @@ class GroupCommitTest {
                 leader.submit(("s" + i).getBytes(UTF_8)).get(5, TimeUnit.SECONDS);
             }
             // many at once: they go out in far fewer writes than commands
-            int before = counted.get(leader.id()).writes.get();
+            int before = counted.get(leader.nodeId()).writes.get();
             List<CompletableFuture<byte[]>> fs = new ArrayList<>();
             for (int i = 0; i < 2000; i++) {
                 fs.add(leader.submit(("b" + i).getBytes(UTF_8)));
@@ -82,8 +82,8 @@ class GroupCommitTest {
             for (CountingStorage s : counted.values()) {
                 assertThat(s.commitOnlyWrites.get()).isZero();
             }
-            assertThat(counted.get(leader.id()).writes.get() - before).isLessThan(1000);
-            assertThat(counted.get(leader.id()).maxBatch.get()).isGreaterThan(1);
+            assertThat(counted.get(leader.nodeId()).writes.get() - before).isLessThan(1000);
+            assertThat(counted.get(leader.nodeId()).maxBatch.get()).isGreaterThan(1);
         }
     }
 }

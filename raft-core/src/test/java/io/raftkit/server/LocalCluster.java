@@ -108,7 +108,7 @@ final class LocalCluster implements AutoCloseable {
                 return false;
             }
             for (String id : among) {
-                if (!leader.id().equals(servers.get(id).status().leaderId())) {
+                if (!leader.nodeId().equals(servers.get(id).status().leaderId())) {
                     return false;
                 }
             }

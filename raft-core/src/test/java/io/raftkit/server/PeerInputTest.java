@@ -28,11 +28,11 @@ class PeerInputTest {
             c.registry = registry;
             c.startAll();
             RaftServer leader = c.awaitLeader();
-            String follower = c.servers.keySet().stream().filter(id -> !id.equals(leader.id())).findFirst().orElseThrow();
+            String follower = c.servers.keySet().stream().filter(id -> !id.equals(leader.nodeId())).findFirst().orElseThrow();
             long term = leader.status().term();
-            var wire = c.network.transport(leader.id());
+            var wire = c.network.transport(leader.nodeId());
             // entries that do not start right after prevLogIndex: this used to stop the follower
-            wire.send(new AppendRequest(leader.id(), follower, term, 1, 0,
+            wire.send(new AppendRequest(leader.nodeId(), follower, term, 1, 0,
                     List.of(Entry.command(5, term, new byte[0])), 0));
             wire.send(new Heartbeat("n9", follower, term + 1, 0, 0));
             await().atMost(Duration.ofSeconds(10)).until(() ->

@@ -7,10 +7,13 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.raftkit.core.Role;
+import io.raftkit.errors.NotLeaderException;
+import io.raftkit.errors.OverloadedException;
+import io.raftkit.errors.ServerClosedException;
+import io.raftkit.errors.UnknownOutcomeException;
 import io.raftkit.memory.InMemoryLogStorage;
 import io.raftkit.spi.ClusterId;
 import io.raftkit.spi.Entry;
-import io.raftkit.spi.NotLeaderException;
 import io.raftkit.spi.Transport;
 import io.raftkit.spi.TransportContext;
 import io.raftkit.spi.message.Message;
@@ -75,10 +78,10 @@ class RaftServerTest {
             }
             await().atMost(Duration.ofSeconds(10)).until(() ->
                     c.machines.values().stream().allMatch(m -> m.size() == 500));
-            List<String> expected = c.machine(leader.id()).applied();
+            List<String> expected = c.machine(leader.nodeId()).applied();
             for (CountingStateMachine m : c.machines.values()) {
                 assertThat(m.applied()).containsExactlyElementsOf(expected);
-                assertThat(m.indexes()).containsExactlyElementsOf(c.machine(leader.id()).indexes());
+                assertThat(m.indexes()).containsExactlyElementsOf(c.machine(leader.nodeId()).indexes());
             }
         }
     }
@@ -90,8 +93,8 @@ class RaftServerTest {
             RaftServer follower = c.servers.values().stream().filter(s -> s != leader).findFirst().orElseThrow();
             Throwable t = failureOf(follower.submit(b("x")));
             assertThat(t).isInstanceOf(NotLeaderException.class);
-            assertThat(((NotLeaderException) t).leaderId()).isEqualTo(leader.id());
-            assertThat(t).hasMessageContaining(leader.id());
+            assertThat(((NotLeaderException) t).leaderId()).isEqualTo(leader.nodeId());
+            assertThat(t).hasMessageContaining(leader.nodeId());
             assertThat(failureOf(follower.query(b("?")))).isInstanceOf(NotLeaderException.class);
         }
     }
@@ -101,7 +104,7 @@ class RaftServerTest {
         try (LocalCluster c = new LocalCluster(3).startAll()) {
             RaftServer old = c.awaitLeader();
             old.submit(b("before")).get(5, TimeUnit.SECONDS);
-            c.network.isolate(old.id());
+            c.network.isolate(old.nodeId());
             List<CompletableFuture<byte[]>> lost = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
                 lost.add(old.submit(b("lost" + i)));
@@ -111,13 +114,13 @@ class RaftServerTest {
                 assertThat(t).isInstanceOf(UnknownOutcomeException.class)
                         .hasMessageContaining("may or may not be committed");
             }
-            List<String> others = c.servers.keySet().stream().filter(id -> !id.equals(old.id())).toList();
+            List<String> others = c.servers.keySet().stream().filter(id -> !id.equals(old.nodeId())).toList();
             RaftServer fresh = c.awaitLeader(others);
-            assertThat(fresh.id()).isNotEqualTo(old.id());
+            assertThat(fresh.nodeId()).isNotEqualTo(old.nodeId());
             assertThat(s(fresh.submit(b("after")).get(5, TimeUnit.SECONDS))).endsWith(":after");
             c.network.heal();
-            await().atMost(Duration.ofSeconds(10)).until(() -> c.machine(old.id()).applied().contains("after"));
-            assertThat(c.machine(old.id()).applied()).doesNotContain("lost0");
+            await().atMost(Duration.ofSeconds(10)).until(() -> c.machine(old.nodeId()).applied().contains("after"));
+            assertThat(c.machine(old.nodeId()).applied()).doesNotContain("lost0");
         }
     }
 
@@ -127,7 +130,7 @@ class RaftServerTest {
         try (LocalCluster c = new LocalCluster(3, cfg -> cfg.withCheckQuorum(false)
                 .withRequestTimeout(Duration.ofMillis(300))).startAll()) {
             RaftServer leader = c.awaitLeader();
-            c.network.isolate(leader.id());
+            c.network.isolate(leader.nodeId());
             long t0 = System.nanoTime();
             Throwable t = failureOf(leader.submit(b("x")));
             assertThat(t).isInstanceOf(UnknownOutcomeException.class).hasMessageContaining("timed out");
@@ -205,7 +208,7 @@ class RaftServerTest {
     void aFollowerRestartedAfterMissingEntriesCatchesUp() throws Exception {
         try (LocalCluster c = new LocalCluster(3).startAll()) {
             RaftServer leader = c.awaitLeader();
-            String lagger = c.servers.keySet().stream().filter(id -> !id.equals(leader.id())).findFirst().orElseThrow();
+            String lagger = c.servers.keySet().stream().filter(id -> !id.equals(leader.nodeId())).findFirst().orElseThrow();
             c.server(lagger).close();
             List<CompletableFuture<byte[]>> fs = new ArrayList<>();
             for (int i = 0; i < 300; i++) {
@@ -215,7 +218,7 @@ class RaftServerTest {
             CountingStateMachine sm = new CountingStateMachine();
             c.restart(lagger, sm);
             await().atMost(Duration.ofSeconds(10)).until(() -> sm.size() == 300);
-            assertThat(sm.applied()).containsExactlyElementsOf(c.machine(leader.id()).applied());
+            assertThat(sm.applied()).containsExactlyElementsOf(c.machine(leader.nodeId()).applied());
         }
     }
 
@@ -235,7 +238,7 @@ class RaftServerTest {
         LocalCluster c = new LocalCluster(3).startAll();
         RaftServer leader = c.awaitLeader();
         leader.submit(b("ok")).get(5, TimeUnit.SECONDS);
-        c.network.isolate(leader.id());
+        c.network.isolate(leader.nodeId());
         CompletableFuture<byte[]> inFlight = leader.submit(b("pending"));
         leader.close();
         leader.close();
@@ -271,11 +274,11 @@ class RaftServerTest {
             RaftServer first = c.awaitLeader();
             RaftServer watcher = c.servers.values().stream().filter(s -> s != first).findFirst().orElseThrow();
             watcher.addLeaderListener((leaderId, term, self) -> seen.add(leaderId + "@" + term));
-            c.network.isolate(first.id());
-            List<String> others = c.servers.keySet().stream().filter(id -> !id.equals(first.id())).toList();
+            c.network.isolate(first.nodeId());
+            List<String> others = c.servers.keySet().stream().filter(id -> !id.equals(first.nodeId())).toList();
             RaftServer second = c.awaitLeader(others);
             await().atMost(Duration.ofSeconds(5)).until(() ->
-                    seen.contains(second.id() + "@" + second.status().term()));
+                    seen.contains(second.nodeId() + "@" + second.status().term()));
         }
     }
 
@@ -290,7 +293,7 @@ class RaftServerTest {
                 leader.submit(b("m" + i)).get(5, TimeUnit.SECONDS);
             }
             leader.query(b("?")).get(5, TimeUnit.SECONDS);
-            String id = leader.id();
+            String id = leader.nodeId();
             assertThat(registry.get("raft.role").tag("node", id).gauge().value()).isEqualTo(3.0);
             assertThat(registry.get("raft.term").tag("node", id).gauge().value()).isGreaterThanOrEqualTo(1.0);
             assertThat(registry.get("raft.applied.index").tag("node", id).gauge().value()).isGreaterThanOrEqualTo(52);

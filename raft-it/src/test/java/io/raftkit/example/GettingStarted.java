@@ -1,7 +1,7 @@
 package io.raftkit.example;
 
+import io.raftkit.errors.NotLeaderException;
 import io.raftkit.server.RaftServer;
-import io.raftkit.spi.NotLeaderException;
 import io.raftkit.storage.rocksdb.RocksDbLogStorage;
 import io.raftkit.transport.netty.NettyTransport;
 import io.raftkit.transport.netty.NettyTransportConfig;
@@ -95,7 +95,7 @@ public final class GettingStarted {
         } catch (java.util.concurrent.ExecutionException e) {
             if (e.getCause() instanceof NotLeaderException notLeader && notLeader.leaderId() != null) {
                 for (RaftServer other : nodes) {
-                    if (other.id().equals(notLeader.leaderId())) {
+                    if (other.nodeId().equals(notLeader.leaderId())) {
                         return other.submit(command).get(); // retry at the leader it named
                     }
                 }

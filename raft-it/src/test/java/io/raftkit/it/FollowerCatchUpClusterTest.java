@@ -24,7 +24,7 @@ class FollowerCatchUpClusterTest {
         try (NettyCluster c = new NettyCluster(3, dir).startAll()) {
             RaftServer leader = c.awaitLeader();
             leader.submit("first".getBytes(UTF_8)).get(5, TimeUnit.SECONDS);
-            String lagger = c.others(leader.id()).get(0);
+            String lagger = c.others(leader.nodeId()).get(0);
             await().atMost(Duration.ofSeconds(10)).until(() -> c.machine(lagger).size() == 1);
             c.stop(lagger);
 
@@ -41,7 +41,7 @@ class FollowerCatchUpClusterTest {
 
             c.start(lagger);
             await().atMost(Duration.ofSeconds(60)).until(() -> c.machine(lagger).size() == 20_001);
-            assertThat(c.machine(lagger).applied()).containsExactlyElementsOf(c.machine(leader.id()).applied());
+            assertThat(c.machine(lagger).applied()).containsExactlyElementsOf(c.machine(leader.nodeId()).applied());
             // and it keeps up with new writes
             leader.submit("last".getBytes(UTF_8)).get(5, TimeUnit.SECONDS);
             await().atMost(Duration.ofSeconds(10)).until(() -> c.machine(lagger).size() == 20_002);

@@ -22,7 +22,7 @@ class LeaderElectionClusterTest {
             long term = leader.status().term();
             assertThat(term).isPositive();
             for (RaftServer s : c.servers.values()) {
-                assertThat(s.status().leaderId()).isEqualTo(leader.id());
+                assertThat(s.status().leaderId()).isEqualTo(leader.nodeId());
                 assertThat(s.status().term()).isEqualTo(term);
                 if (s != leader) {
                     assertThat(s.status().role()).isEqualTo(Role.FOLLOWER);

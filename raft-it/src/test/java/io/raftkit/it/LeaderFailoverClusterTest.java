@@ -25,24 +25,24 @@ class LeaderFailoverClusterTest {
             for (int i = 0; i < 100; i++) {
                 old.submit(("before-" + i).getBytes(UTF_8)).get(5, TimeUnit.SECONDS);
             }
-            String oldId = old.id();
+            String oldId = old.nodeId();
             long oldTerm = old.status().term();
             c.stop(oldId);
 
             RaftServer fresh = c.awaitLeader(c.others(oldId));
-            assertThat(fresh.id()).isNotEqualTo(oldId);
+            assertThat(fresh.nodeId()).isNotEqualTo(oldId);
             assertThat(fresh.status().term()).isGreaterThan(oldTerm);
             for (int i = 0; i < 100; i++) {
                 fresh.submit(("after-" + i).getBytes(UTF_8)).get(5, TimeUnit.SECONDS);
             }
             // nothing committed under the old leader is lost
-            assertThat(c.machine(fresh.id()).applied()).startsWith("before-0").contains("before-99", "after-99");
+            assertThat(c.machine(fresh.nodeId()).applied()).startsWith("before-0").contains("before-99", "after-99");
 
             // the old leader comes back as a follower and catches up
             c.start(oldId);
             await().atMost(Duration.ofSeconds(20)).until(() -> c.machine(oldId).size() == 200);
-            assertThat(c.machine(oldId).applied()).containsExactlyElementsOf(c.machine(fresh.id()).applied());
-            assertThat(c.server(oldId).status().leaderId()).isEqualTo(fresh.id());
+            assertThat(c.machine(oldId).applied()).containsExactlyElementsOf(c.machine(fresh.nodeId()).applied());
+            assertThat(c.server(oldId).status().leaderId()).isEqualTo(fresh.nodeId());
         }
     }
 }

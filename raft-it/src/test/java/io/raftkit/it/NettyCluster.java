@@ -159,7 +159,7 @@ final class NettyCluster implements AutoCloseable {
             }
             for (String id : among) {
                 RaftServer s = servers.get(id);
-                if (s == null || !leader.id().equals(s.status().leaderId())) {
+                if (s == null || !leader.nodeId().equals(s.status().leaderId())) {
                     return false;
                 }
             }

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import io.raftkit.core.Role;
+import io.raftkit.errors.NotLeaderException;
+import io.raftkit.errors.UnknownOutcomeException;
 import io.raftkit.server.RaftServer;
-import io.raftkit.server.UnknownOutcomeException;
-import io.raftkit.spi.NotLeaderException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,8 +34,8 @@ class PartitionClusterTest {
 
             // the old leader and one follower on the minority side, three nodes on the majority side
             List<String> ids = new ArrayList<>(c.members.keySet());
-            Set<String> minority = new HashSet<>(Set.of(old.id()));
-            minority.add(c.others(old.id()).get(0));
+            Set<String> minority = new HashSet<>(Set.of(old.nodeId()));
+            minority.add(c.others(old.nodeId()).get(0));
             List<String> majority = ids.stream().filter(id -> !minority.contains(id)).toList();
             c.partition(minority);
 
@@ -60,7 +60,7 @@ class PartitionClusterTest {
                     minority.stream().allMatch(id -> c.machine(id).applied().contains("majority-write")));
             for (String id : ids) {
                 assertThat(c.machine(id).applied()).doesNotContain("minority-write");
-                assertThat(c.machine(id).applied()).containsExactlyElementsOf(c.machine(fresh.id()).applied());
+                assertThat(c.machine(id).applied()).containsExactlyElementsOf(c.machine(fresh.nodeId()).applied());
             }
         }
     }

@@ -47,7 +47,7 @@ class ShutdownClusterTest {
                 again.start(id);
             }
             RaftServer l = again.awaitLeader();
-            await().atMost(Duration.ofSeconds(10)).until(() -> again.machine(l.id()).size() == 100);
+            await().atMost(Duration.ofSeconds(10)).until(() -> again.machine(l.nodeId()).size() == 100);
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> leftoverThreads().isEmpty());
     }

@@ -7,8 +7,8 @@ import java.math.BigDecimal;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** {@code accounts}: every account in one linearizable read, and the total. */
 @Command(name = "accounts", description = "List every account and the total (one linearizable read).",

@@ -4,9 +4,9 @@ import io.raftkit.ledger.client.Account;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code balance ID}: one linearizable read. */
 @Command(name = "balance", description = "Show an account's balance (linearizable read).", mixinStandardHelpOptions = true)

@@ -12,9 +12,9 @@ import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code bench --clients 64 --duration 30s --accounts 1000}: closed-loop transfers with a live line and a summary. */
 @Command(name = "bench", description = {"Load the ledger with concurrent transfers and report throughput and latency.",

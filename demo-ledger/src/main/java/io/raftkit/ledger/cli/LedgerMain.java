@@ -4,10 +4,10 @@ import io.raftkit.ledger.client.LedgerClientException;
 import io.raftkit.ledger.client.OutcomeUnknownException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * The ledger's command line ({@code java -jar demo-ledger.jar ...}, or {@code ./ledger ...}):

@@ -11,9 +11,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code local [--nodes 3|5]}: the whole cluster in this process, on 127.0.0.1, until Ctrl-C. */
 @Command(name = "local", description = {"Run a local cluster in this process (127.0.0.1 only) until Ctrl-C.",

@@ -9,9 +9,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code node --id n2 --data DIR --cluster n1=host:port/host:port,...}: one member per process or host. */
 @Command(name = "node", description = {"Run one member of a cluster in this process until Ctrl-C or SIGTERM.",

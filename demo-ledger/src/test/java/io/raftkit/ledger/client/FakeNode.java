@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /** A scripted HTTP node on 127.0.0.1 (free port): answers each "METHOD /path" from a queue, the last answer repeating. */
 public final class FakeNode implements AutoCloseable {

@@ -1,7 +1,7 @@
 package io.raftkit.storage.rocksdb;
 
+import io.raftkit.errors.LogStorageException;
 import io.raftkit.spi.Entry;
-import io.raftkit.spi.LogStorageException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

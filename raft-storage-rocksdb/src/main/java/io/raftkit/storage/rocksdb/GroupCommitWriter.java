@@ -1,6 +1,6 @@
 package io.raftkit.storage.rocksdb;
 
-import io.raftkit.spi.LogStorageException;
+import io.raftkit.errors.LogStorageException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,10 +1,10 @@
 package io.raftkit.storage.rocksdb;
 
+import io.raftkit.errors.LogStorageException;
 import io.raftkit.spi.ClusterConfig;
 import io.raftkit.spi.Entry;
 import io.raftkit.spi.EntryType;
 import io.raftkit.spi.HardState;
-import io.raftkit.spi.LogStorageException;
 import io.raftkit.spi.SnapshotMeta;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

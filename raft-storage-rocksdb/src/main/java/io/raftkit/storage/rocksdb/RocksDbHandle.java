@@ -1,6 +1,6 @@
 package io.raftkit.storage.rocksdb;
 
-import io.raftkit.spi.LogStorageException;
+import io.raftkit.errors.LogStorageException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,13 +1,13 @@
 package io.raftkit.storage.rocksdb;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.raftkit.errors.LogStorageException;
 import io.raftkit.spi.ClusterConfig;
 import io.raftkit.spi.ConfigEntry;
 import io.raftkit.spi.Entry;
 import io.raftkit.spi.EntryType;
 import io.raftkit.spi.HardState;
 import io.raftkit.spi.LogStorage;
-import io.raftkit.spi.LogStorageException;
 import io.raftkit.spi.SnapshotMeta;
 import java.nio.file.Path;
 import java.util.List;

@@ -7,10 +7,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.raftkit.errors.LogStorageException;
 import io.raftkit.spi.ClusterConfig;
 import io.raftkit.spi.Entry;
 import io.raftkit.spi.HardState;
-import io.raftkit.spi.LogStorageException;
 import io.raftkit.spi.SnapshotMeta;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

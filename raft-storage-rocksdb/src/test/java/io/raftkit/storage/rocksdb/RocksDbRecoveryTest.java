@@ -8,10 +8,10 @@ import static io.raftkit.storage.rocksdb.StorageFiles.writeLog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.raftkit.errors.LogStorageException;
 import io.raftkit.spi.ClusterConfig;
 import io.raftkit.spi.Entry;
 import io.raftkit.spi.HardState;
-import io.raftkit.spi.LogStorageException;
 import io.raftkit.spi.SnapshotMeta;
 import java.nio.file.Path;
 import java.util.List;

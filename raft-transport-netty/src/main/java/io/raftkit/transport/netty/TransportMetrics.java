@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.raftkit.spi.message.InvalidReason;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;

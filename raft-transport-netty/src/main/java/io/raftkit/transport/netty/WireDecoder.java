@@ -1,12 +1,12 @@
 package io.raftkit.transport.netty;
 
 import com.google.protobuf.CodedInputStream;
-import java.io.IOException;
 import com.google.protobuf.UnsafeByteOperations;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageDecoder;
 import io.raftkit.transport.netty.proto.Frame;
+import java.io.IOException;
 import java.util.List;
 import java.util.function.IntConsumer;
 

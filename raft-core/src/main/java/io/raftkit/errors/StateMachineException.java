@@ -1,4 +1,4 @@
-package io.raftkit.server;
+package io.raftkit.errors;
 
 /**
  * {@link io.raftkit.spi.StateMachine#apply} threw for a committed command. The node stops

@@ -1,4 +1,4 @@
-package io.raftkit.server;
+package io.raftkit.errors;
 
 /**
  * The server is closed (or closing, or stopped after a fatal error) and refused or abandoned the

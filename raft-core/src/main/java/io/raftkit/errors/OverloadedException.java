@@ -1,8 +1,8 @@
-package io.raftkit.server;
+package io.raftkit.errors;
 
 /**
  * The server refused a request because too many are pending
- * ({@link ServerConfig#maxPendingRequests()}). Nothing was done: the request was never proposed,
+ * ({@link io.raftkit.server.ServerConfig#maxPendingRequests()}). Nothing was done: the request was never proposed,
  * so retrying later (with backoff) is always safe.
  */
 public class OverloadedException extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.raftkit.spi;
+package io.raftkit.errors;
 
 /**
  * A request that only the leader can serve reached a node that is not the leader (or a leader

@@ -1,7 +1,7 @@
-package io.raftkit.spi;
+package io.raftkit.errors;
 
 /**
- * A {@link LogStorage} could not do what was asked: an I/O error, a full disk, corrupt data, or
+ * A {@link io.raftkit.spi.LogStorage} could not do what was asked: an I/O error, a full disk, corrupt data, or
  * a storage that is closed. The message says which, and where.
  */
 public class LogStorageException extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.raftkit.server;
+package io.raftkit.errors;
 
 /**
  * A command was handed to the leader, but the server cannot tell whether it was committed:
