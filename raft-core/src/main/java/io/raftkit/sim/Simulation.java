@@ -17,6 +17,7 @@ import io.raftkit.spi.Entry;
 import io.raftkit.spi.EntryType;
 import io.raftkit.spi.NotLeaderException;
 import io.raftkit.spi.StateMachine;
+import io.raftkit.spi.message.AppendRequest;
 import io.raftkit.spi.message.Message;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -81,6 +82,7 @@ public final class Simulation {
     private boolean faultsOn = true;
     private boolean workloadOn = true;
     private long elections;
+    private final AppendRewriter rewriter;
     private final long clientTimeout = 3 * SimOptions.electionTimeoutMicros();
 
     /** Produces the commands of a custom workload (see {@link #withStateMachine}). */
@@ -100,6 +102,7 @@ public final class Simulation {
         this.maxDelay = options.maxDelayMicros();
         this.minSync = options.minSyncMicros();
         this.maxSync = options.maxSyncMicros();
+        this.rewriter = new AppendRewriter(options.appendRewriteRate(), new SplittableRandom(options.seed() ^ 0x7e37a11L));
     }
 
     /** A simulation of the given options with the built-in key-value workload. */
@@ -208,6 +211,8 @@ public final class Simulation {
         healAll();
         long electionTimeout = SimOptions.electionTimeoutMicros();
         long healedAt = now;
+        long electionsAtHeal = elections;
+        long termAtHeal = highestTerm();
         if (!runUntil(() -> leader() != null, 10 * electionTimeout)) {
             throw violation("liveness: no leader within 10 election timeouts after the last fault (healed at "
                     + healedAt / 1000.0 + "ms)");
@@ -228,6 +233,13 @@ public final class Simulation {
         if (!runUntil(this::converged, 20 * electionTimeout)) {
             throw violation("liveness: replicas did not converge within 20 election timeouts: " + describeNodes());
         }
+        long healedElections = elections - electionsAtHeal;
+        long healedTermChanges = highestTerm() - termAtHeal;
+        if (healedElections > SimOptions.MAX_HEALED_ELECTIONS || healedTermChanges > SimOptions.MAX_HEALED_TERM_CHANGES) {
+            throw violation("liveness: " + healedElections + " elections and " + healedTermChanges
+                    + " term changes between the heal and convergence (bounds " + SimOptions.MAX_HEALED_ELECTIONS
+                    + " and " + SimOptions.MAX_HEALED_TERM_CHANGES + "): elections are needlessly disruptive");
+        }
         checkReplicasAgree();
         HistoryRecorder<KvInput, KvOutput> history = buildHistory();
         if (commandSource == null) {
@@ -238,7 +250,7 @@ public final class Simulation {
         }
         long acked = clients.stream().mapToLong(c -> c.opsAcknowledged).sum();
         return new SimulationResult(options, steps, now, elections, checker.maxCommitted(), acked,
-                history.size(), List.copyOf(notable));
+                history.size(), List.copyOf(notable), healedElections, healedTermChanges, rewriter.rewritten());
     }
 
     /**
@@ -279,6 +291,14 @@ public final class Simulation {
             step();
         }
         return true;
+    }
+
+    private long highestTerm() {
+        long t = 0;
+        for (SimNode n : nodes.values()) {
+            t = Math.max(t, n.raft.term());
+        }
+        return t;
     }
 
     private boolean converged() {
@@ -474,9 +494,12 @@ public final class Simulation {
             }
             return;
         }
-        deliverLater(m);
-        if (random.nextDouble() < duplicateRate) {
-            deliverLater(m);
+        List<? extends Message> carried = m instanceof AppendRequest append && faultsOn ? rewriter.rewrite(from.raft, append) : List.of(m);
+        for (Message c : carried) {
+            deliverLater(c);
+            if (random.nextDouble() < duplicateRate) {
+                deliverLater(c);
+            }
         }
     }
 
@@ -778,6 +801,22 @@ public final class Simulation {
         }
     }
 
+    /** Cuts the link from {@code from} to {@code to} only: messages the other way still arrive. */
+    public void cutOneWay(String from, String to) {
+        cut[ids.indexOf(from)][ids.indexOf(to)] = true;
+    }
+
+    /** Cuts the link between two nodes, both ways. */
+    public void disconnect(String a, String b) {
+        cutOneWay(a, b);
+        cutOneWay(b, a);
+    }
+
+    /** Sends client {@code client}'s next attempts to node {@code id} (until it is redirected or times out). */
+    public void pointClient(int client, String id) {
+        clients.get(client).target = id;
+    }
+
     /** Reconnects every link. */
     public void healNetwork() {
         for (boolean[] row : cut) {
@@ -856,6 +895,11 @@ public final class Simulation {
     /** The commit index a node knows. */
     public long commitIndex(String id) {
         return nodes.get(id).raft.commitIndex();
+    }
+
+    /** Whom a node voted for in its current term, or null. */
+    public String votedFor(String id) {
+        return nodes.get(id).raft.votedFor();
     }
 
     /** A node's current term. */
