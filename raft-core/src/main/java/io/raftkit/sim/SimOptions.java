@@ -57,10 +57,22 @@ public record SimOptions(long seed, int nodes, int steps, int clients, int keys,
     public static final int ELECTION_TICKS = 10;
     /** Heartbeat interval in ticks. */
     public static final int HEARTBEAT_TICKS = 2;
-    /** Most leaders a healed run may elect before it converges (measured: see docs/simulator.md). */
-    public static final int MAX_HEALED_ELECTIONS = 1000;
-    /** Most term changes a healed run may go through before it converges (measured: see docs/simulator.md). */
-    public static final int MAX_HEALED_TERM_CHANGES = 1000;
+    /**
+     * Most leaders a run may elect between the heal of its last fault and convergence. Measured
+     * on seeds 0-999 of the unmodified code: 834 runs elect none, 158 one, 7 two, 1 three.
+     */
+    public static final int MAX_HEALED_ELECTIONS = 5;
+    /**
+     * Most times the highest term may rise between the heal and convergence. Measured on seeds
+     * 0-999: 871 runs none, 94 one, 25 two, 7 three, 2 four, 1 six.
+     */
+    public static final int MAX_HEALED_TERM_CHANGES = 10;
+    /**
+     * Most term changes per healed run on average over a swarm of 200 seeds or more: the
+     * unmodified code measures 0.18 on seeds 0-999, so a rule that makes elections needlessly
+     * disruptive shows here even when no single run passes the bounds above.
+     */
+    public static final double MAX_MEAN_HEALED_TERM_CHANGES = 0.4;
 
     /** Expands a seed into options, every fault family chosen by the seed. */
     public static SimOptions fromSeed(long seed, int steps) {

@@ -907,6 +907,16 @@ public final class Simulation {
         return nodes.get(id).raft.term();
     }
 
+    /** The options this run was built from. */
+    public SimOptions options() {
+        return options;
+    }
+
+    /** How many clients the run has. */
+    public int clientCount() {
+        return clients.size();
+    }
+
     /** Operations clients have seen acknowledged so far. */
     public long acknowledged() {
         return clients.stream().mapToLong(c -> c.opsAcknowledged).sum();
