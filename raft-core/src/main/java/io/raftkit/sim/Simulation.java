@@ -18,6 +18,7 @@ import io.raftkit.spi.EntryType;
 import io.raftkit.spi.NotLeaderException;
 import io.raftkit.spi.StateMachine;
 import io.raftkit.spi.message.AppendRequest;
+import io.raftkit.spi.message.Heartbeat;
 import io.raftkit.spi.message.Message;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -73,6 +74,8 @@ public final class Simulation {
     private long steps;
     private long nextOpId = 1;
     private boolean[][] cut;
+    /** Links on which heartbeats (only) are lost, as from-index * n + to-index. */
+    private final Set<Integer> heartbeatCuts = new HashSet<>();
     private double lossRate;
     private double duplicateRate;
     private int minDelay;
@@ -488,7 +491,8 @@ public final class Simulation {
         checker.sending(from, m);
         int a = ids.indexOf(m.from());
         int b = ids.indexOf(m.to());
-        if (b < 0 || cut[a][b] || random.nextDouble() < lossRate) {
+        boolean heartbeatLost = m instanceof Heartbeat && heartbeatCuts.contains(a * ids.size() + b);
+        if (b < 0 || cut[a][b] || heartbeatLost || random.nextDouble() < lossRate) {
             if (trace != null) {
                 trace.printf("%10s   drop %s%n", "", m);
             }
@@ -806,6 +810,11 @@ public final class Simulation {
         cut[ids.indexOf(from)][ids.indexOf(to)] = true;
     }
 
+    /** Loses every heartbeat from {@code from} to {@code to} (appends still arrive) until the network heals. */
+    public void dropHeartbeats(String from, String to) {
+        heartbeatCuts.add(ids.indexOf(from) * ids.size() + ids.indexOf(to));
+    }
+
     /** Cuts the link between two nodes, both ways. */
     public void disconnect(String a, String b) {
         cutOneWay(a, b);
@@ -819,6 +828,7 @@ public final class Simulation {
 
     /** Reconnects every link. */
     public void healNetwork() {
+        heartbeatCuts.clear();
         for (boolean[] row : cut) {
             Arrays.fill(row, false);
         }

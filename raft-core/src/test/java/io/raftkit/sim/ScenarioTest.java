@@ -420,6 +420,54 @@ class ScenarioTest {
     }
 
     /**
+     * An append from the leader resets a follower's election timer as a heartbeat does: a
+     * follower that gets only appends (its heartbeats are lost, clients keep writing) must not
+     * campaign. (PreVote on, CheckQuorum off: the others would grant its pre-votes, its log
+     * being current.)
+     */
+    @Test
+    void appendsAloneKeepAFollowerFromCampaigning() {
+        scenario("appends reset the election timer", seed -> calm(seed, 3, 3, 3, 0.0, 100, 300, true, false),
+                (sim, r) -> {
+                    String leader = awaitLeader(sim);
+                    sim.runFor(ET);
+                    sim.dropHeartbeats(leader, other(sim, Set.of(leader), r));
+                    long term = sim.term(leader);
+                    sim.runFor(10 * ET);
+                    assertThat(sim.leader()).as("the leader keeps leading").isEqualTo(leader);
+                    assertThat(sim.term(leader)).as("and its term does not change").isEqualTo(term);
+                    sim.healNetwork();
+                });
+    }
+
+    /**
+     * The leader counts itself towards a commit only for entries on its own disk: with slow
+     * disks and one follower cut off from it, the leader commits with the other follower's
+     * acknowledgement and crashes the moment its commit index moves, then that follower is cut
+     * off and the leader restarts. Whoever the remaining two elect must hold every committed
+     * entry; a leader that counted an entry still in its disk's queue has lost it by now.
+     */
+    @Test
+    void leaderCrashingAtCommitKeepsWhatItCommitted() {
+        scenario("leader's own durability", seed -> calm(seed, 3, 3, 2, 0.0, 1_000, 3_000, false, false),
+                (sim, r) -> {
+                    String leader = awaitLeader(sim);
+                    sim.runFor(ET);
+                    String acker = other(sim, Set.of(leader), r);
+                    String behind = other(sim, Set.of(leader, acker), r);
+                    sim.disconnect(leader, behind);
+                    long commit = sim.commitIndex(leader);
+                    assertThat(sim.runUntil(() -> sim.commitIndex(leader) > commit, 5 * ET)).isTrue();
+                    sim.crash(leader);
+                    sim.healNetwork();
+                    sim.isolate(acker);
+                    sim.restart(leader);
+                    sim.runFor(10 * ET);
+                    sim.healNetwork();
+                });
+    }
+
+    /**
      * A vote must survive a crash: V votes for X in a term, X wins and is cut off, V crashes and
      * restarts, and Y — which could not hear X, so is still in the previous term — asks V for a
      * vote in that same term. A node that forgot its vote grants it, and the term has two
