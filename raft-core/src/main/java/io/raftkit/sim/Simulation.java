@@ -498,7 +498,9 @@ public final class Simulation {
             }
             return;
         }
-        List<? extends Message> carried = m instanceof AppendRequest append && faultsOn ? rewriter.rewrite(from.raft, append) : List.of(m);
+        // another correct leader's appends, built from the sender's log now (fault phase only)
+        List<? extends Message> carried = m instanceof AppendRequest append && faultsOn
+                ? rewriter.rewrite(from.raft, append) : List.of(m);
         for (Message c : carried) {
             deliverLater(c);
             if (random.nextDouble() < duplicateRate) {
