@@ -19,6 +19,8 @@ import io.raftkit.spi.ClusterConfig;
 import io.raftkit.spi.Entry;
 import io.raftkit.spi.EntryType;
 import io.raftkit.spi.StateMachine;
+import io.raftkit.spi.message.AppendRequest;
+import io.raftkit.spi.message.Heartbeat;
 import io.raftkit.spi.message.Message;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -78,6 +80,8 @@ public final class Simulation {
     private long steps;
     private long nextOpId = 1;
     private boolean[][] cut;
+    /** Links on which heartbeats (only) are lost, as from-index * n + to-index. */
+    private final Set<Integer> heartbeatCuts = new HashSet<>();
     private double lossRate;
     private double duplicateRate;
     private int minDelay;
@@ -87,6 +91,7 @@ public final class Simulation {
     private boolean faultsOn = true;
     private boolean workloadOn = true;
     private long elections;
+    private final AppendRewriter rewriter;
     private final long clientTimeout = 3 * SimOptions.electionTimeoutMicros();
     /** Bounds of the seeded delays between a sync and its callback, and a wakeup and the loop's turn. */
     private static final int MAX_CALLBACK_DELAY_MICROS = 300;
@@ -118,6 +123,7 @@ public final class Simulation {
         this.maxDelay = options.maxDelayMicros();
         this.minSync = options.minSyncMicros();
         this.maxSync = options.maxSyncMicros();
+        this.rewriter = new AppendRewriter(options.appendRewriteRate(), new SplittableRandom(options.seed() ^ 0x7e37a11L));
     }
 
     /** A simulation of the given options with the built-in key-value workload. */
@@ -258,6 +264,8 @@ public final class Simulation {
         healAll();
         long electionTimeout = SimOptions.electionTimeoutMicros();
         long healedAt = now;
+        long electionsAtHeal = elections;
+        long termAtHeal = highestTerm();
         if (!runUntil(() -> leader() != null, 10 * electionTimeout)) {
             throw violation("liveness: no leader within 10 election timeouts after the last fault (healed at "
                     + healedAt / 1000.0 + "ms)");
@@ -278,6 +286,13 @@ public final class Simulation {
         if (!runUntil(this::converged, 20 * electionTimeout)) {
             throw violation("liveness: replicas did not converge within 20 election timeouts: " + describeNodes());
         }
+        long healedElections = elections - electionsAtHeal;
+        long healedTermChanges = highestTerm() - termAtHeal;
+        if (healedElections > SimOptions.MAX_HEALED_ELECTIONS || healedTermChanges > SimOptions.MAX_HEALED_TERM_CHANGES) {
+            throw violation("liveness: " + healedElections + " elections and " + healedTermChanges
+                    + " term changes between the heal and convergence (bounds " + SimOptions.MAX_HEALED_ELECTIONS
+                    + " and " + SimOptions.MAX_HEALED_TERM_CHANGES + "): elections are needlessly disruptive");
+        }
         checkReplicasAgree();
         HistoryRecorder<KvInput, KvOutput> history = buildHistory();
         if (commandSource == null) {
@@ -288,7 +303,7 @@ public final class Simulation {
         }
         long acked = clients.stream().mapToLong(c -> c.opsAcknowledged).sum();
         return new SimulationResult(options, steps, now, elections, checker.maxCommitted(), acked,
-                history.size(), List.copyOf(notable));
+                history.size(), List.copyOf(notable), healedElections, healedTermChanges, rewriter.rewritten());
     }
 
     /**
@@ -329,6 +344,14 @@ public final class Simulation {
             step();
         }
         return true;
+    }
+
+    private long highestTerm() {
+        long t = 0;
+        for (SimNode n : nodes.values()) {
+            t = Math.max(t, n.raft.term());
+        }
+        return t;
     }
 
     private boolean converged() {
@@ -553,15 +576,21 @@ public final class Simulation {
         }
         int a = ids.indexOf(m.from());
         int b = ids.indexOf(m.to());
-        if (b < 0 || cut[a][b] || random.nextDouble() < lossRate) {
+        boolean heartbeatLost = m instanceof Heartbeat && heartbeatCuts.contains(a * ids.size() + b);
+        if (b < 0 || cut[a][b] || heartbeatLost || random.nextDouble() < lossRate) {
             if (trace != null) {
                 trace.printf("%10s   drop %s%n", "", m);
             }
             return;
         }
-        deliverLater(m);
-        if (random.nextDouble() < duplicateRate) {
-            deliverLater(m);
+        // another correct leader's appends, built from the sender's log now (fault phase only)
+        List<? extends Message> carried = m instanceof AppendRequest append && faultsOn
+                ? rewriter.rewrite(from.raft, append) : List.of(m);
+        for (Message c : carried) {
+            deliverLater(c);
+            if (random.nextDouble() < duplicateRate) {
+                deliverLater(c);
+            }
         }
     }
 
@@ -863,8 +892,30 @@ public final class Simulation {
         }
     }
 
+    /** Cuts the link from {@code from} to {@code to} only: messages the other way still arrive. */
+    public void cutOneWay(String from, String to) {
+        cut[ids.indexOf(from)][ids.indexOf(to)] = true;
+    }
+
+    /** Loses every heartbeat from {@code from} to {@code to} (appends still arrive) until the network heals. */
+    public void dropHeartbeats(String from, String to) {
+        heartbeatCuts.add(ids.indexOf(from) * ids.size() + ids.indexOf(to));
+    }
+
+    /** Cuts the link between two nodes, both ways. */
+    public void disconnect(String a, String b) {
+        cutOneWay(a, b);
+        cutOneWay(b, a);
+    }
+
+    /** Sends client {@code client}'s next attempts to node {@code id} (until it is redirected or times out). */
+    public void pointClient(int client, String id) {
+        clients.get(client).target = id;
+    }
+
     /** Reconnects every link. */
     public void healNetwork() {
+        heartbeatCuts.clear();
         for (boolean[] row : cut) {
             Arrays.fill(row, false);
         }
@@ -943,9 +994,24 @@ public final class Simulation {
         return nodes.get(id).raft.commitIndex();
     }
 
+    /** Whom a node voted for in its current term, or null. */
+    public String votedFor(String id) {
+        return nodes.get(id).raft.votedFor();
+    }
+
     /** A node's current term. */
     public long term(String id) {
         return nodes.get(id).raft.term();
+    }
+
+    /** The options this run was built from. */
+    public SimOptions options() {
+        return options;
+    }
+
+    /** How many clients the run has. */
+    public int clientCount() {
+        return clients.size();
     }
 
     /** Operations clients have seen acknowledged so far. */

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  */
 class ScenarioTest {
 
-    private static final int SEEDS = 20;
+    /** Seeds per scenario; {@code -Dscenario.seeds=N} chooses another number. */
+    private static final int SEEDS = Integer.getInteger("scenario.seeds", 20);
     private static final long ET = SimOptions.electionTimeoutMicros();
 
     private static void scenario(String name, int nodes, boolean unreliable, BiConsumer<Simulation, SplittableRandom> body) {
@@ -277,6 +278,244 @@ class ScenarioTest {
                 }
             }
             sim.runFor(20 * ET); // the second leader may now ask for votes
+        });
+    }
+
+    // --- the rare windows: each scenario below stages one moment a single broken rule needs ---
+
+    /** A calm network with the knobs these scenarios turn. */
+    private static SimOptions calm(long seed, int nodes, int clients, int keys, double readFraction, int minSync,
+                                   int maxSync, boolean preVote, boolean checkQuorum) {
+        return new SimOptions(seed, nodes, 0, clients, keys, readFraction, 0, 0, 100, 500, false, false, false, false,
+                false, minSync, maxSync, false, preVote, checkQuorum, 16 * 1024, 64);
+    }
+
+    private static List<String> othersThan(Simulation sim, String id) {
+        return sim.nodeIds().stream().filter(n -> !n.equals(id)).toList();
+    }
+
+    /** Runs for {@code micros}, sending clients {@code from..to-1} to {@code node} at every tick. */
+    private static void runPointing(Simulation sim, long micros, int from, int to, String node) {
+        for (long t = 0; t < micros; t += SimOptions.TICK_MICROS) {
+            for (int c = from; c < to; c++) {
+                sim.pointClient(c, node);
+            }
+            sim.runFor(SimOptions.TICK_MICROS);
+        }
+    }
+
+    /**
+     * A leader cut off (with one follower) together with two of its clients, while the majority elects a new leader
+     * and acknowledges writes to the same (single) key. Reads the stale leader answers, or
+     * writes it acknowledges, would break linearizability. Even seeds run without CheckQuorum, so
+     * the stale leader keeps believing it leads for the whole cut; odd seeds with it, and then it
+     * must step down.
+     */
+    @Test
+    void staleLeaderCutOffWithItsClients() {
+        scenario("stale leader with its clients", seed -> calm(seed, 5, 4, 1, 0.5, 100, 300, true, seed % 2 == 1),
+                (sim, r) -> {
+                    String old = awaitLeader(sim);
+                    sim.runFor(2 * ET);
+                    // a buddy stays with it: its fresh answers, with the older answers of the
+                    // others, must not make a quorum for a read round
+                    String buddy = other(sim, Set.of(old), r);
+                    sim.partition(Set.of(old, buddy));
+                    long acked = sim.acknowledged();
+                    List<String> rest = othersThan(sim, old).stream().filter(id -> !id.equals(buddy)).toList();
+                    for (int t = 0; t < 10; t++) {
+                        // clients 0 and 1 stay with the stale leader; 2 and 3 go to the majority
+                        for (int c = 2; c < 4; c++) {
+                            sim.pointClient(c, rest.get(r.nextInt(rest.size())));
+                        }
+                        runPointing(sim, ET, 0, 2, old);
+                    }
+                    assertThat(sim.leader()).as("the majority elects a new leader").isNotNull().isNotEqualTo(old);
+                    assertThat(sim.acknowledged()).as("the majority acknowledges operations").isGreaterThan(acked);
+                    if (sim.options().checkQuorum()) {
+                        assertThat(sim.role(old)).as("CheckQuorum: a leader cut off from its quorum steps down")
+                                .isNotEqualTo(io.raftkit.core.Role.LEADER);
+                    }
+                    sim.healNetwork();
+                });
+    }
+
+    /**
+     * ReadIndex needs a quorum's confirmation: a leader cut off from every other node, with every
+     * client sending it reads and writes, must acknowledge nothing (the replies already on their
+     * way when the cut happens arrive within an election timeout). The other nodes are also
+     * down, so no other leader can answer a client that was redirected in between.
+     */
+    @Test
+    void leaderCutOffFromItsQuorumAnswersNoRead() {
+        scenario("no read without a quorum", seed -> calm(seed, 3, 3, 2, 0.7, 100, 300, true, seed % 2 == 1),
+                (sim, r) -> {
+                    String old = awaitLeader(sim);
+                    sim.runFor(2 * ET);
+                    sim.isolate(old);
+                    List<String> rest = othersThan(sim, old);
+                    rest.forEach(sim::crash);
+                    runPointing(sim, ET, 0, sim.clientCount(), old);
+                    long acked = sim.acknowledged();
+                    runPointing(sim, 6 * ET, 0, sim.clientCount(), old);
+                    assertThat(sim.acknowledged()).as("an isolated leader answers no client").isEqualTo(acked);
+                    rest.forEach(sim::restart);
+                    sim.healNetwork();
+                });
+    }
+
+    /**
+     * A new leader's commit index may lag what its predecessor committed and acknowledged: the
+     * old leader is cut off the moment it commits past every follower, and as soon as a new
+     * leader is elected every client reads the same key from it. A leader that answers ReadIndex
+     * before an entry of its own term commits returns the value before the acknowledged write.
+     * Slow disks widen the window; four rounds per seed.
+     */
+    @Test
+    void newLeaderReadsNothingStaleBeforeItsFirstCommit() {
+        scenario("new leader's first reads", seed -> calm(seed, 5, 4, 1, 0.6, 1_000, 3_000, true, true), (sim, r) -> {
+            for (int round = 0; round < 4; round++) {
+                String old = awaitLeader(sim);
+                sim.runFor(ET);
+                List<String> rest = othersThan(sim, old);
+                if (!sim.runUntil(() -> rest.stream().allMatch(id -> sim.commitIndex(id) < sim.commitIndex(old)), 10 * ET)) {
+                    continue;
+                }
+                sim.isolate(old);
+                for (int t = 0; t < 3 * SimOptions.ELECTION_TICKS && rest.stream().noneMatch(id -> id.equals(sim.leader())); t++) {
+                    for (int c = 0; c < sim.clientCount(); c++) {
+                        sim.pointClient(c, rest.get(r.nextInt(rest.size())));
+                    }
+                    sim.runFor(SimOptions.TICK_MICROS);
+                }
+                String next = sim.leader();
+                if (next != null && !next.equals(old)) {
+                    runPointing(sim, 3 * ET, 0, sim.clientCount(), next);
+                }
+                sim.healNetwork();
+                sim.runFor(2 * ET);
+            }
+        });
+    }
+
+    /**
+     * Figure 2's follower commit rule (commit = min(leaderCommit, index of the last new entry)),
+     * against appends raftkit's leader does not send but another correct leader may: a leader cut
+     * off with its clients collects entries it cannot commit; the majority commits others at the
+     * same indexes; when the old leader rejoins as a follower, half the appends it gets are
+     * rewritten (shorter, empty at another point, a lower commit index, an older one again). An
+     * empty append that matches below its stale entries, carrying the new leader's commit index,
+     * must not commit them. One entry per append; four rounds per seed.
+     */
+    @Test
+    void staleFollowerMeetsAnotherLeadersAppends() {
+        scenario("stale follower, unusual appends", seed -> new SimOptions(seed, 5, 0, 4, 2, 0.2, 0, 0, 100, 500,
+                false, false, false, false, false, 100, 300, false, true, false, 1, 4, 0.5), (sim, r) -> {
+            for (int round = 0; round < 4; round++) {
+                String old = awaitLeader(sim);
+                sim.isolate(old);
+                runPointing(sim, 2 * ET, 0, 2, old); // its clients leave entries it cannot commit
+                runPointing(sim, 5 * ET, 0, 2, othersThan(sim, old).get(r.nextInt(4)));
+                sim.healNetwork();
+                sim.runFor(3 * ET);
+            }
+        });
+    }
+
+    /**
+     * An append from the leader resets a follower's election timer as a heartbeat does: a
+     * follower that gets only appends (its heartbeats are lost, clients keep writing) must not
+     * campaign. (PreVote on, CheckQuorum off: the others would grant its pre-votes, its log
+     * being current.)
+     */
+    @Test
+    void appendsAloneKeepAFollowerFromCampaigning() {
+        scenario("appends reset the election timer", seed -> calm(seed, 3, 3, 3, 0.0, 100, 300, true, false),
+                (sim, r) -> {
+                    String leader = awaitLeader(sim);
+                    sim.runFor(ET);
+                    sim.dropHeartbeats(leader, other(sim, Set.of(leader), r));
+                    long term = sim.term(leader);
+                    sim.runFor(10 * ET);
+                    assertThat(sim.leader()).as("the leader keeps leading").isEqualTo(leader);
+                    assertThat(sim.term(leader)).as("and its term does not change").isEqualTo(term);
+                    sim.healNetwork();
+                });
+    }
+
+    /**
+     * The leader counts itself towards a commit only for entries on its own disk: with slow
+     * disks and one follower cut off from it, the leader commits with the other follower's
+     * acknowledgement and crashes the moment its commit index moves, then that follower is cut
+     * off and the leader restarts. Whoever the remaining two elect must hold every committed
+     * entry; a leader that counted an entry still in its disk's queue has lost it by now.
+     */
+    @Test
+    void leaderCrashingAtCommitKeepsWhatItCommitted() {
+        scenario("leader's own durability", seed -> calm(seed, 3, 3, 2, 0.0, 1_000, 3_000, false, false),
+                (sim, r) -> {
+                    String leader = awaitLeader(sim);
+                    sim.runFor(ET);
+                    String acker = other(sim, Set.of(leader), r);
+                    String behind = other(sim, Set.of(leader, acker), r);
+                    sim.disconnect(leader, behind);
+                    // an entry appended after the cut: the node cut off cannot hold it
+                    long sent = sim.lastIndex(leader);
+                    assertThat(sim.runUntil(() -> sim.commitIndex(leader) > sent, 5 * ET)).isTrue();
+                    sim.crash(leader);
+                    sim.healNetwork();
+                    sim.isolate(acker);
+                    sim.restart(leader);
+                    sim.runFor(10 * ET);
+                    sim.healNetwork();
+                });
+    }
+
+    /**
+     * A vote must survive a crash: V votes for X in a term, X wins and is cut off, V crashes and
+     * restarts, and Y — which could not hear X, so is still in the previous term — asks V for a
+     * vote in that same term. A node that forgot its vote grants it, and the term has two
+     * leaders. (No PreVote, no CheckQuorum, so nothing else stops Y.) Seeds in which V itself
+     * campaigns first, or X does not win at once, stage nothing and just run on.
+     */
+    @Test
+    void voteSurvivesACrashRightAfterVoting() {
+        scenario("vote persistence", seed -> calm(seed, 3, 2, 2, 0.2, 100, 300, false, false), (sim, r) -> {
+            List<String> ids = sim.nodeIds();
+            String voter = ids.get(r.nextInt(3));
+            List<String> pair = othersThan(sim, voter);
+            sim.disconnect(pair.get(0), pair.get(1));
+            assertThat(sim.runUntil(() -> sim.votedFor(voter) != null, 10 * ET)).isTrue();
+            String x = sim.votedFor(voter);
+            if (!x.equals(voter) && sim.runUntil(() -> sim.role(x) == io.raftkit.core.Role.LEADER
+                    || sim.term(x) != sim.term(voter), ET) && sim.role(x) == io.raftkit.core.Role.LEADER) {
+                sim.isolate(x);
+                sim.crash(voter);
+                sim.restart(voter);
+                sim.runFor(5 * ET);
+            }
+            sim.healNetwork();
+        });
+    }
+
+    /**
+     * PreVote's log check: a follower that stops hearing the leader (one-way cut) while clients
+     * keep writing falls behind, times out and asks for pre-votes again and again. Its log is
+     * behind, so nobody grants them, and neither the leader nor its term changes. (CheckQuorum
+     * off: its lease would hide a missing log check.)
+     */
+    @Test
+    void preVoteFromABehindFollowerDisruptsNothing() {
+        scenario("pre-vote log check", seed -> calm(seed, 3, 3, 3, 0.0, 100, 300, true, false), (sim, r) -> {
+            String leader = awaitLeader(sim);
+            sim.runFor(ET);
+            String follower = other(sim, Set.of(leader), r);
+            sim.cutOneWay(leader, follower);
+            long term = sim.term(leader);
+            sim.runFor(15 * ET);
+            assertThat(sim.leader()).as("the leader keeps leading").isEqualTo(leader);
+            assertThat(sim.term(leader)).as("and its term does not change").isEqualTo(term);
+            sim.healNetwork();
         });
     }
 
