@@ -19,7 +19,7 @@ public class SafetyViolation extends AssertionError {
 
     /** A one-line command that replays {@code seed} with a step-by-step trace. */
     public static String replayCommand(long seed, long steps) {
-        return "./mvnw -q -pl raft-core test -Dtest=SimulationSeedsTest#replay -Dsim.seed=" + seed
+        return "./mvnw -q -pl raft-sim -am test -Dsurefire.failIfNoSpecifiedTests=false -Dtest=SimulationSeedsTest#replay -Dsim.seed=" + seed
                 + " -Dsim.steps=" + steps + " -Dsim.trace=true";
     }
 }

@@ -80,7 +80,7 @@ class PeerFuzzTest {
         try {
             return fuzz(seed);
         } catch (Throwable t) {
-            throw new AssertionError("fuzz seed " + seed + " failed; replay with ./mvnw -pl raft-core test "
+            throw new AssertionError("fuzz seed " + seed + " failed; replay with ./mvnw -pl raft-sim -am test -Dsurefire.failIfNoSpecifiedTests=false "
                     + "-Dtest=PeerFuzzTest#replay -Dfuzz.seed=" + seed + ": " + t, t);
         }
     }
