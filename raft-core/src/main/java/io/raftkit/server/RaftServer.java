@@ -325,7 +325,11 @@ public final class RaftServer implements AutoCloseable {
         timer.track(p);
         loop.propose(p);
         if (state != State.RUNNING) {
-            p.fail(closedException()); // lost the race with close(): the loop may not see it
+            // Lost the race with close() or a fatal error: the loop may never see the command, or may
+            // have proposed (even committed) it already, so its fate is unknown, not "nothing done".
+            Throwable f = failure;
+            p.fail(new UnknownOutcomeException("server " + id + " stopped while the command was being submitted;"
+                    + " it may or may not have been proposed", f != null ? f : closedException()));
         }
         return p.future();
     }
