@@ -1,10 +1,12 @@
 package io.raftkit.example;
 
-import io.raftkit.errors.NotLeaderException;
-import io.raftkit.server.RaftServer;
-import io.raftkit.storage.rocksdb.RocksDbLogStorage;
-import io.raftkit.transport.netty.NettyTransport;
+// tag::imports[]
+import io.raftkit.errors.NotLeaderException;                  // raft-core: every user-facing exception
+import io.raftkit.server.RaftServer;                          // raft-core: the runtime
+import io.raftkit.storage.rocksdb.RocksDbLogStorage;          // raft-storage-rocksdb
+import io.raftkit.transport.netty.NettyTransport;             // raft-transport-netty
 import io.raftkit.transport.netty.NettyTransportConfig;
+// end::imports[]
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
