@@ -219,6 +219,11 @@ final class RaftLog {
         return applicableLimit() > applying && !applyHeldBack();
     }
 
+    /** Committed entries wait only because the host holds as many unapplied bytes as it may. */
+    boolean applyWaitsForHost() {
+        return applicableLimit() > applying && applyHeldBack();
+    }
+
     /** The host holds as many unapplied bytes as it may: hand out nothing until it reports progress. */
     private boolean applyHeldBack() {
         return maxUnappliedBytes > 0 && unappliedBytes >= maxUnappliedBytes;

@@ -942,6 +942,15 @@ public final class RaftNode {
         raftLog.appliedTo(index);
     }
 
+    /**
+     * Whether committed entries are held back only because the host has not yet reported applying
+     * enough of what it was handed ({@link RaftConfig#maxUnappliedBytes()}): then the host should
+     * call {@link #appliedTo} as soon as apply progresses.
+     */
+    public boolean applyWaitsForHost() {
+        return raftLog.applyWaitsForHost();
+    }
+
     /** Entry bytes handed out for apply and not yet reported applied (0 unless a bound is set). */
     public long unappliedBytes() {
         return raftLog.unappliedBytes();

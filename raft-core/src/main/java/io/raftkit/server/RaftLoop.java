@@ -64,6 +64,8 @@ final class RaftLoop implements Runnable {
     private final UnappliedBytes unapplied;
 
     private ApplyBatch applyBatch;
+    /** Set by the loop each turn: the core holds committed entries back until apply reports progress. */
+    private volatile boolean applyWaitsForHost;
     /** The applied index last reported to the core (apply back-pressure, see RaftConfig#maxUnappliedBytes). */
     private long reportedApplied;
     private long readSeq;
@@ -152,9 +154,15 @@ final class RaftLoop implements Runnable {
         }
     }
 
-    /** The apply thread made progress: the core may hand out entries it held back. */
+    /**
+     * The apply thread made progress. The loop is woken only if the core holds committed entries
+     * back for it: waking it after every apply batch costs a context switch per batch (a third
+     * of the throughput at 64 clients on 2 cores), and otherwise the next turn reports progress anyway.
+     */
     void onApplied() {
-        wakeup();
+        if (applyWaitsForHost) {
+            wakeup();
+        }
     }
 
     private void wakeup() {
@@ -191,6 +199,7 @@ final class RaftLoop implements Runnable {
                     work = true;
                 }
                 flushApplyBatch();
+                applyWaitsForHost = node.applyWaitsForHost();
                 publishStatus();
                 if (!work) {
                     parked = true;
@@ -211,7 +220,7 @@ final class RaftLoop implements Runnable {
         if (stopRequested || !inbox.isEmpty() || !proposals.isEmpty() || !readQueue.isEmpty()) {
             return true;
         }
-        return pipeline.hasReleasable() || server.appliedIndex != reportedApplied;
+        return pipeline.hasReleasable() || (applyWaitsForHost && server.appliedIndex != reportedApplied);
     }
 
     private boolean reportApplied() {
