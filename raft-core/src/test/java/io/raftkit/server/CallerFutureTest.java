@@ -1,6 +1,7 @@
 package io.raftkit.server;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static io.raftkit.server.Futures.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
@@ -25,17 +25,6 @@ class CallerFutureTest {
 
     private static byte[] b(String s) {
         return s.getBytes(UTF_8);
-    }
-
-    private static Throwable failureOf(CompletableFuture<?> f, long seconds) {
-        try {
-            f.get(seconds, TimeUnit.SECONDS);
-            throw new AssertionError("expected the future to fail, it completed");
-        } catch (ExecutionException e) {
-            return e.getCause();
-        } catch (InterruptedException | TimeoutException e) {
-            throw new AssertionError("the future did not complete within " + seconds + " s", e);
-        }
     }
 
     /** Makes the node's apply wait until the returned latch is opened. */

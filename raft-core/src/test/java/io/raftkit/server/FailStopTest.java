@@ -1,6 +1,7 @@
 package io.raftkit.server;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static io.raftkit.server.Futures.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,10 +12,7 @@ import io.raftkit.errors.ServerClosedException;
 import io.raftkit.errors.StateMachineException;
 import io.raftkit.errors.UnknownOutcomeException;
 import io.raftkit.memory.InMemoryLogStorage;
-import io.raftkit.spi.Entry;
-import io.raftkit.spi.HardState;
 import io.raftkit.spi.LogStorage;
-import io.raftkit.spi.SnapshotMeta;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,17 +31,6 @@ class FailStopTest {
 
     private static byte[] b(String s) {
         return s.getBytes(UTF_8);
-    }
-
-    private static Throwable failureOf(CompletableFuture<?> f) {
-        try {
-            f.get(10, TimeUnit.SECONDS);
-            throw new AssertionError("expected the future to fail, it completed");
-        } catch (ExecutionException e) {
-            return e.getCause();
-        } catch (InterruptedException | TimeoutException e) {
-            throw new AssertionError("the future did not complete", e);
-        }
     }
 
     /** What a fatal-error listener heard, and on which thread. */
@@ -169,12 +155,11 @@ class FailStopTest {
     }
 
     /** Throws from lastIndex() when the core asks while proposing: an unexpected exception inside proposeBatch. */
-    static final class FailingWhileProposing implements LogStorage {
-        final LogStorage d;
+    static final class FailingWhileProposing extends ForwardingLogStorage {
         volatile boolean armed;
 
         FailingWhileProposing(LogStorage d) {
-            this.d = d;
+            super(d);
         }
 
         @Override
@@ -183,19 +168,8 @@ class FailStopTest {
                     s -> s.anyMatch(f -> f.getMethodName().equals("proposeBatch")))) {
                 throw new LogStorageException("simulated read failure while proposing");
             }
-            return d.lastIndex();
+            return delegate.lastIndex();
         }
-
-        @Override public CompletableFuture<Void> append(HardState hs, List<Entry> e) { return d.append(hs, e); }
-        @Override public CompletableFuture<Void> truncateSuffix(long i) { return d.truncateSuffix(i); }
-        @Override public CompletableFuture<Void> compact(SnapshotMeta s) { return d.compact(s); }
-        @Override public long firstIndex() { return d.firstIndex(); }
-        @Override public long termAt(long i) { return d.termAt(i); }
-        @Override public List<Entry> entries(long f, long t, long m) { return d.entries(f, t, m); }
-        @Override public HardState hardState() { return d.hardState(); }
-        @Override public SnapshotMeta snapshotMeta() { return d.snapshotMeta(); }
-        @Override public io.raftkit.spi.ConfigEntry latestConfig() { return d.latestConfig(); }
-        @Override public void close() { d.close(); }
     }
 
     @Test

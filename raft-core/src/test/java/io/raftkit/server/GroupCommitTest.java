@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import io.raftkit.spi.Entry;
 import io.raftkit.spi.HardState;
 import io.raftkit.spi.LogStorage;
-import io.raftkit.spi.SnapshotMeta;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,15 +21,14 @@ import org.junit.jupiter.api.Test;
 class GroupCommitTest {
 
     /** Counts writes, and writes that carry only a hard state with a new commit index. */
-    static final class CountingStorage implements LogStorage {
-        final LogStorage d;
+    static final class CountingStorage extends ForwardingLogStorage {
         final AtomicInteger writes = new AtomicInteger();
         final AtomicInteger commitOnlyWrites = new AtomicInteger();
         final AtomicInteger maxBatch = new AtomicInteger();
         private HardState last;
 
         CountingStorage(LogStorage d) {
-            this.d = d;
+            super(d);
             this.last = d.hardState();
         }
 
@@ -45,19 +43,8 @@ class GroupCommitTest {
             if (hs != null) {
                 last = hs;
             }
-            return d.append(hs, entries);
+            return delegate.append(hs, entries);
         }
-
-        @Override public CompletableFuture<Void> truncateSuffix(long i) { return d.truncateSuffix(i); }
-        @Override public CompletableFuture<Void> compact(SnapshotMeta s) { return d.compact(s); }
-        @Override public long firstIndex() { return d.firstIndex(); }
-        @Override public long lastIndex() { return d.lastIndex(); }
-        @Override public long termAt(long i) { return d.termAt(i); }
-        @Override public List<Entry> entries(long f, long t, long m) { return d.entries(f, t, m); }
-        @Override public HardState hardState() { return d.hardState(); }
-        @Override public SnapshotMeta snapshotMeta() { return d.snapshotMeta(); }
-        @Override public io.raftkit.spi.ConfigEntry latestConfig() { return d.latestConfig(); }
-        @Override public void close() { d.close(); }
     }
 
     @Test

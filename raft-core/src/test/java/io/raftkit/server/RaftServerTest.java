@@ -1,6 +1,7 @@
 package io.raftkit.server;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static io.raftkit.server.Futures.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -25,7 +26,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
@@ -38,17 +38,6 @@ class RaftServerTest {
 
     private static String s(byte[] b) {
         return new String(b, UTF_8);
-    }
-
-    private static Throwable failureOf(CompletableFuture<?> f) {
-        try {
-            f.get(10, TimeUnit.SECONDS);
-            throw new AssertionError("expected the future to fail, it completed");
-        } catch (ExecutionException e) {
-            return e.getCause();
-        } catch (InterruptedException | TimeoutException e) {
-            throw new AssertionError(e);
-        }
     }
 
     @Test
