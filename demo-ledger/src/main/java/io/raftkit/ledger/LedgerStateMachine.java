@@ -21,6 +21,7 @@ import io.raftkit.ledger.proto.TransferRecord;
 import io.raftkit.ledger.proto.TransferResult;
 import io.raftkit.ledger.proto.TransferStatus;
 import io.raftkit.spi.StateMachine;
+import io.raftkit.spi.StateSnapshot;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -352,24 +353,35 @@ public final class LedgerStateMachine implements StateMachine {
 
     // ---------------------------------------------------------------- snapshots
 
-    /** Writes a RocksDB checkpoint of the state, file by file. Runs on the apply thread. */
+    /**
+     * Captures a RocksDB checkpoint of the state (hard links: quick, whatever the state's size) on
+     * the apply thread; the returned view streams its files on the snapshot thread and deletes the
+     * checkpoint when closed.
+     */
     @Override
-    public void writeSnapshot(OutputStream out) throws IOException {
+    public StateSnapshot captureSnapshot() throws IOException {
         Path tmp = root.resolve("checkpoint-" + System.nanoTime());
-        try {
-            lock.readLock().lock();
-            try (Checkpoint checkpoint = Checkpoint.create(db.db)) {
-                ensureOpen();
-                checkpoint.createCheckpoint(tmp.toString());
-            } catch (RocksDBException e) {
-                throw new IOException("cannot checkpoint the ledger state: " + e.getMessage(), e);
-            } finally {
-                lock.readLock().unlock();
-            }
-            CheckpointStream.write(tmp, out);
-        } finally {
+        lock.readLock().lock();
+        try (Checkpoint checkpoint = Checkpoint.create(db.db)) {
+            ensureOpen();
+            checkpoint.createCheckpoint(tmp.toString());
+        } catch (RocksDBException e) {
             deleteRecursively(tmp);
+            throw new IOException("cannot checkpoint the ledger state: " + e.getMessage(), e);
+        } finally {
+            lock.readLock().unlock();
         }
+        return new StateSnapshot() {
+            @Override
+            public void writeTo(OutputStream out) throws IOException {
+                CheckpointStream.write(tmp, out);
+            }
+
+            @Override
+            public void close() throws IOException {
+                deleteRecursively(tmp);
+            }
+        };
     }
 
     /**

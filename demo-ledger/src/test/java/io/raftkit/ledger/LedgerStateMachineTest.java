@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import io.raftkit.spi.StateSnapshot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -240,6 +241,33 @@ class LedgerStateMachineTest {
         assertThat(ledger.transfer("again")).isNull();
     }
 
+    private static void writeSnapshot(LedgerStateMachine sm, ByteArrayOutputStream out) throws IOException {
+        try (StateSnapshot view = sm.captureSnapshot()) {
+            view.writeTo(out);
+        }
+    }
+
+    @Test
+    void aCapturedSnapshotIsThePointInTimeStateWhateverIsAppliedBeforeItIsWritten() throws IOException {
+        ledger.create("a", 1_000);
+        ledger.create("b", 0);
+        ledger.transfer("before", "a", "b", 100);
+        long capturedAt = ledger.sm.lastAppliedIndex();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (StateSnapshot view = ledger.sm.captureSnapshot()) {
+            ledger.transfer("after", "a", "b", 250); // applied while the view waits to be written
+            view.writeTo(out);
+        }
+        LedgerStateMachine other = LedgerStateMachine.open(dir.resolve("other"));
+        other.restoreSnapshot(new ByteArrayInputStream(out.toByteArray()), capturedAt);
+        Ledger copy = new Ledger(other);
+        assertThat(other.lastAppliedIndex()).isEqualTo(capturedAt);
+        assertThat(copy.accounts()).isEqualTo(Map.of("a", 900L, "b", 100L));
+        copy.index = capturedAt;
+        assertThat(copy.transfer("after", "a", "b", 250).getTransfer().getDuplicate()).isFalse();
+        other.close();
+    }
+
     @Test
     void snapshotRestoreRoundTripYieldsIdenticalState() throws IOException {
         ledger.create("a", 1_000);
@@ -248,7 +276,7 @@ class LedgerStateMachineTest {
             ledger.transfer("m" + i, i % 2 == 0 ? "a" : "b", i % 2 == 0 ? "b" : "a", 7 * i + 1);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ledger.sm.writeSnapshot(out);
+        writeSnapshot(ledger.sm, out);
 
         LedgerStateMachine other = LedgerStateMachine.open(dir.resolve("other"));
         Ledger copy = new Ledger(other);
@@ -274,7 +302,7 @@ class LedgerStateMachineTest {
     void aTruncatedCorruptOrMismatchedSnapshotLeavesTheOldStateInPlace() throws IOException {
         ledger.create("a", 1_000);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ledger.sm.writeSnapshot(out);
+        writeSnapshot(ledger.sm, out);
         byte[] full = out.toByteArray();
 
         LedgerStateMachine other = LedgerStateMachine.open(dir.resolve("other"));

@@ -2,7 +2,6 @@ package io.raftkit.spi;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 
 /**
  * The replicated service: what a user of raftkit implements.
@@ -43,14 +42,40 @@ public interface StateMachine extends AutoCloseable {
     }
 
     /**
-     * Writes a snapshot of the state as of the last applied index. Called from the apply thread,
-     * so no apply runs concurrently.
+     * Captures a point-in-time view of the state as of the last applied index, for a snapshot.
+     *
+     * <p>Called on the apply thread between two applies, so the view is exactly the state after
+     * the last applied entry. Apply waits while this runs: return quickly, having captured a view
+     * that later applies cannot change (an immutable or copy-on-write reference, a frozen copy of
+     * a small map, a RocksDB checkpoint). The runtime then calls {@link StateSnapshot#writeTo} on
+     * another thread, concurrently with apply, and closes the view afterwards.
+     *
+     * <p>The default throws {@link UnsupportedOperationException}: the runtime then never takes
+     * snapshots and keeps the whole log (and cannot bring back a follower that needs entries the
+     * leader no longer has, which only happens when snapshots are supported).
+     *
+     * @return the captured view, which writes itself to a stream
+     * @throws IOException if the view cannot be captured (the runtime retries later; apply goes on)
      */
-    default void writeSnapshot(OutputStream out) throws IOException {
+    default StateSnapshot captureSnapshot() throws IOException {
         throw new UnsupportedOperationException("this state machine does not support snapshots");
     }
 
-    /** Replaces the whole state with a snapshot taken at {@code index}. */
+    /**
+     * Replaces the whole state with a snapshot, as written by {@link StateSnapshot#writeTo}.
+     *
+     * <p>Called on the apply thread (no apply runs concurrently), when a follower installs a
+     * snapshot from the leader and at start when the state machine is behind the newest local
+     * snapshot ({@link #lastAppliedIndex()} below its index). The stream has been checksummed
+     * before it is handed over. Afterwards {@link #lastAppliedIndex()} must answer at least
+     * {@code index} for a durable state machine, and the next apply is {@code index + 1}. If this
+     * throws, the node stops (fail-stop): the state may be half replaced. A durable state machine
+     * should therefore switch atomically (write the new state beside the old one, then switch).
+     *
+     * @param in    the snapshot's bytes
+     * @param index the last log index the snapshot includes
+     * @throws IOException if the snapshot cannot be read or stored
+     */
     default void restoreSnapshot(InputStream in, long index) throws IOException {
         throw new UnsupportedOperationException("this state machine does not support snapshots");
     }
