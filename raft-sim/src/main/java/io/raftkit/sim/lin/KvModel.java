@@ -72,6 +72,39 @@ public final class KvModel implements Model<Map<String, String>, KvInput, KvOutp
         return input instanceof KvInput.Get;
     }
 
+    /** What {@link #currentValue} and {@link #observedValue} answer for a key with no value. */
+    static final Object ABSENT = new Object() {
+        @Override
+        public String toString() {
+            return "ABSENT";
+        }
+    };
+
+    @Override
+    public Object observedValue(KvInput input, KvOutput output) {
+        if (input instanceof KvInput.Get && output instanceof KvOutput.Value v) {
+            return v.value() == null ? ABSENT : v.value();
+        }
+        return null;
+    }
+
+    @Override
+    public Object currentValue(Map<String, String> state, KvInput input) {
+        String value = state.get(input.key());
+        return value == null ? ABSENT : value;
+    }
+
+    @Override
+    public Object writtenValue(KvInput input) {
+        if (input instanceof KvInput.Put put) {
+            return put.value();
+        }
+        if (input instanceof KvInput.Cas cas) {
+            return cas.update();
+        }
+        return input instanceof KvInput.Append ? UNPREDICTABLE : null;
+    }
+
     private static <T extends KvOutput> T expect(KvInput input, KvOutput output, Class<T> type) {
         if (!type.isInstance(output)) {
             throw new IllegalArgumentException("output " + output + " of " + input + " is not a " + type.getSimpleName());

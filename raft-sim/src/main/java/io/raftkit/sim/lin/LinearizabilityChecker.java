@@ -29,6 +29,9 @@ public final class LinearizabilityChecker {
     /** The budget used by {@link #check(Model, History)}: ample for simulator histories. */
     public static final long DEFAULT_BUDGET = 100_000_000L;
 
+    /** At most this many steps go to searching again for a clearer explanation of a refutation. */
+    private static final long EXPLANATION_BUDGET = 5_000_000L;
+
     private static final int SHOWN_PREFIX = 10;
     private static final int SHOWN_CANDIDATES = 20;
 
@@ -83,6 +86,15 @@ public final class LinearizabilityChecker {
             PartitionSearch<S, I, O> search = new PartitionSearch<>(model, partition.getValue());
             PartitionSearch.Verdict verdict = search.run(budget - steps);
             steps += search.steps;
+            if (verdict == PartitionSearch.Verdict.NOT_LINEARIZABLE && search.pruned() && steps < budget) {
+                // the verdict stands; search again without pruning, within what is left of the
+                // budget, only for the clearer explanation (the stale read, not the write after it)
+                PartitionSearch<S, I, O> plain = new PartitionSearch<>(model, partition.getValue(), false);
+                if (plain.run(Math.min(budget - steps, EXPLANATION_BUDGET)) == PartitionSearch.Verdict.NOT_LINEARIZABLE) {
+                    search = plain;
+                }
+                steps += plain.steps;
+            }
             if (verdict == PartitionSearch.Verdict.LINEARIZABLE) {
                 checked++;
                 continue;

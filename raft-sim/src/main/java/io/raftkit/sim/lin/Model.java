@@ -66,4 +66,59 @@ public interface Model<S, I, O> {
     default boolean isReadOnly(I input) {
         return false;
     }
+
+    /**
+     * Marks a value that cannot be known from an operation's input alone (an append's result,
+     * say), for {@link #writtenValue}.
+     */
+    Object UNPREDICTABLE = new Object() {
+        @Override
+        public String toString() {
+            return "UNPREDICTABLE";
+        }
+    };
+
+    /**
+     * The value a completed read-only operation observed, for pruning the search (see
+     * {@link #writtenValue}), or {@code null} (the default) to give no such hint.
+     *
+     * @param input  a read-only operation
+     * @param output what it returned
+     * @return the observed value, comparable by {@code equals} with {@link #currentValue}
+     */
+    default Object observedValue(I input, O output) {
+        return null;
+    }
+
+    /**
+     * The value that the part of {@code state} an operation acts on holds (for a key-value store:
+     * the value under the operation's key), comparable with {@link #observedValue}. Only asked when
+     * the model gives {@link #observedValue} hints.
+     *
+     * @param state a state
+     * @param input an operation
+     * @return that value (not null: use a marker for "absent")
+     */
+    default Object currentValue(S state, I input) {
+        return null;
+    }
+
+    /**
+     * The value an operation writes when it changes the state, {@link #UNPREDICTABLE} if that
+     * depends on the state, or {@code null} if it never writes (the default).
+     *
+     * <p>With these three hints the checker prunes a search branch as soon as it overwrites a
+     * value that a completed read still has to observe, when no other operation (nor the initial
+     * state) can produce that value again: in a history where every write has a unique value
+     * (as in the simulator), a read that returned an old value then cannot be linearized, and
+     * the checker need not explore every order of the writes pending at that point to find
+     * out. The pruning is switched off for a partition in which any operation's written value is
+     * unpredictable, and never applies to a value produced twice, so it is exact, not a heuristic.
+     *
+     * @param input an operation
+     * @return the written value, {@link #UNPREDICTABLE}, or {@code null}
+     */
+    default Object writtenValue(I input) {
+        return null;
+    }
 }

@@ -3,7 +3,9 @@ package io.raftkit.sim.lin;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The Wing&ndash;Gong search with Lowe's memoization over one partition of a history.
@@ -43,7 +45,15 @@ final class PartitionSearch<S, I, O> {
     private final int completedCount;
     private final int unknownCount;
 
+    // pruning by observed values (see Model#writtenValue): off unless the model gives the hints
+    private final boolean pruning;
+    private final int[] observedId;  // per operation: the value id a completed read observed, or -1
+    private final boolean[] writes;   // per operation: it may overwrite the value it acts on
+    private final boolean[] unique;   // per value id: at most one operation (or the initial state) produces it
+    private final Map<Object, Integer> valueIds = new HashMap<>();
+
     long steps;
+    long prunedBranches;
     int bestDepth = -1;
     int[] bestPrefix = new int[0];
     int blocked = -1;
@@ -51,6 +61,15 @@ final class PartitionSearch<S, I, O> {
     Object bestState;
 
     PartitionSearch(Model<S, I, O> model, List<Operation<I, O>> ops) {
+        this(model, ops, true);
+    }
+
+    /**
+     * @param prune whether to use the model's value hints to prune (the verdict is the same either
+     *              way; without pruning a failed search reports the operation that could not be
+     *              linearized the way a reader expects, the read rather than the write before it)
+     */
+    PartitionSearch(Model<S, I, O> model, List<Operation<I, O>> ops, boolean prune) {
         this.model = model;
         this.ops = ops;
         int n = ops.size();
@@ -64,6 +83,40 @@ final class PartitionSearch<S, I, O> {
         }
         completedCount = completed;
         unknownCount = unknowns;
+
+        observedId = new int[n];
+        writes = new boolean[n];
+        Arrays.fill(observedId, -1);
+        Map<Object, Integer> producers = new HashMap<>();
+        boolean predictable = true;
+        boolean hinted = false;
+        for (int i = 0; i < n; i++) {
+            Operation<I, O> op = ops.get(i);
+            Object written = model.writtenValue(op.input());
+            if (written == Model.UNPREDICTABLE) {
+                predictable = false;
+            } else if (written != null) {
+                writes[i] = true;
+                producers.merge(written, 1, Integer::sum);
+            }
+            // the initial state produces a value too, once per operation's part of the state: conservative
+            Object initial = model.currentValue(model.init(), op.input());
+            if (initial != null) {
+                producers.merge(initial, 1, Integer::sum);
+            }
+            if (!unknown[i]) {
+                Object observed = model.observedValue(op.input(), op.output());
+                if (observed != null) {
+                    hinted = true;
+                    observedId[i] = valueIds.computeIfAbsent(observed, v -> valueIds.size());
+                }
+            }
+        }
+        pruning = prune && predictable && hinted;
+        unique = new boolean[valueIds.size()];
+        for (Map.Entry<Object, Integer> e : valueIds.entrySet()) {
+            unique[e.getValue()] = producers.getOrDefault(e.getKey(), 0) <= 1;
+        }
         zobrist = new long[completed];
         for (int c = 0; c < completed; c++) {
             zobrist[c] = MemoCache.mix(0x2545F4914F6CDD1DL + c * 0x9E3779B97F4A7C15L);
@@ -154,6 +207,12 @@ final class PartitionSearch<S, I, O> {
         Object[] stackGroup = new Object[n];
         int[] stackIndex = new int[n];
         int depth = 0;
+        int[] pendingObservers = new int[valueIds.size()];
+        for (int i = 0; i < n; i++) {
+            if (observedId[i] >= 0) {
+                pendingObservers[observedId[i]]++;
+            }
+        }
         S state = model.init();
         int cur = next[head];
         while (true) {
@@ -165,6 +224,10 @@ final class PartitionSearch<S, I, O> {
                 int o = opOf[cur];
                 Operation<I, O> op = ops.get(o);
                 S after = model.step(state, op.input(), op.output());
+                if (after != null && pruning && writes[o] && overwritesAwaitedValue(state, after, op.input(), pendingObservers)) {
+                    prunedBranches++;
+                    after = null;
+                }
                 if (after != null) {
                     int b = bitIndex[o];
                     long[] bits = unknown[o] ? unknownBits : completedBits;
@@ -178,6 +241,9 @@ final class PartitionSearch<S, I, O> {
                         depth++;
                         state = after;
                         completedHash = afterHash;
+                        if (observedId[o] >= 0) {
+                            pendingObservers[observedId[o]]--;
+                        }
                         lift(cur);
                         if (!unknown[o] && --remaining == 0) {
                             return Verdict.LINEARIZABLE;
@@ -208,6 +274,9 @@ final class PartitionSearch<S, I, O> {
             stackState[depth] = null;
             int o = opOf[node];
             int b = bitIndex[o];
+            if (observedId[o] >= 0) {
+                pendingObservers[observedId[o]]++;
+            }
             if (unknown[o]) {
                 unknownBits[b >>> 6] &= ~(1L << b);
             } else {
@@ -218,6 +287,25 @@ final class PartitionSearch<S, I, O> {
             unlift(node);
             cur = next[node];
         }
+    }
+
+    /**
+     * Whether linearizing a write now destroys, for good, a value that a read not yet linearized
+     * observed: the value is current, only one producer exists (so it cannot come back), and the
+     * write changes it.
+     */
+    /** Whether the last run cut a branch by a value hint. */
+    boolean pruned() {
+        return prunedBranches > 0;
+    }
+
+    private boolean overwritesAwaitedValue(S before, S after, I input, int[] pendingObservers) {
+        Object current = model.currentValue(before, input);
+        Integer id = current == null ? null : valueIds.get(current);
+        if (id == null || !unique[id] || pendingObservers[id] == 0) {
+            return false;
+        }
+        return !current.equals(model.currentValue(after, input));
     }
 
     private void recordBest(int depth, int[] stackNode, int returnNode, Object state) {
