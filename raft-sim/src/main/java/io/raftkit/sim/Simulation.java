@@ -283,9 +283,7 @@ public final class Simulation {
             throw violation("liveness: proposals did not commit within 20 election timeouts after a leader was elected");
         }
         workloadOn = false;
-        if (!runUntil(this::converged, 20 * electionTimeout)) {
-            throw violation("liveness: replicas did not converge within 20 election timeouts: " + describeNodes());
-        }
+        awaitConvergence(electionTimeout);
         long healedElections = elections - electionsAtHeal;
         long healedTermChanges = highestTerm() - termAtHeal;
         if (healedElections > SimOptions.MAX_HEALED_ELECTIONS || healedTermChanges > SimOptions.MAX_HEALED_TERM_CHANGES) {
@@ -352,6 +350,60 @@ public final class Simulation {
             t = Math.max(t, n.raft.term());
         }
         return t;
+    }
+
+    /**
+     * Once the workload stops, the replicas must converge. A replica far behind catches up at the
+     * pace the flow-control settings allow (with a window of one single-entry append, one entry
+     * per round trip), so a fixed bound would be either too tight for a long backlog or too loose
+     * for a short one. Instead: in every 20 election timeouts the slowest replica must apply more
+     * (no stall), and the whole catch-up must end within 20 election timeouts plus twice the
+     * backlog at the start times the worst time per entry (a round trip with the longest delays
+     * and sync and a heartbeat, over the chance that an append and its answer both arrive,
+     * divided by the appends in flight).
+     */
+    private void awaitConvergence(long electionTimeout) {
+        long window = 20 * electionTimeout;
+        long backlog = backlog();
+        double delivered = (1 - options.lossRate()) * (1 - options.lossRate());
+        long roundTrip = 2 * options.maxDelayMicros() + options.maxSyncMicros()
+                + (long) SimOptions.HEARTBEAT_TICKS * SimOptions.TICK_MICROS;
+        long perEntry = (long) Math.ceil(roundTrip / delivered / Math.max(1, options.maxInflightMsgs()));
+        long bound = window + 2 * backlog * perEntry;
+        long start = now;
+        long slowest = slowestApplied();
+        while (!runUntil(this::converged, window)) {
+            long applied = slowestApplied();
+            if (applied <= slowest) {
+                throw violation("liveness: replicas did not converge, and the slowest applied nothing more in 20"
+                        + " election timeouts: " + describeNodes());
+            }
+            if (now - start > bound) {
+                throw violation("liveness: replicas did not converge within " + bound / 1000.0 + "ms (20 election"
+                        + " timeouts + 2 x a backlog of " + backlog + " entries x " + perEntry + "us per entry): "
+                        + describeNodes());
+            }
+            slowest = applied;
+        }
+    }
+
+    /** How far the slowest live replica's applied index is behind the longest log. */
+    private long backlog() {
+        long last = 0;
+        for (SimNode n : nodes.values()) {
+            last = Math.max(last, n.raft.lastIndex());
+        }
+        return Math.max(0, last - slowestApplied());
+    }
+
+    private long slowestApplied() {
+        long min = Long.MAX_VALUE;
+        for (SimNode n : nodes.values()) {
+            if (n.up) {
+                min = Math.min(min, n.lastApplied);
+            }
+        }
+        return min == Long.MAX_VALUE ? 0 : min;
     }
 
     private boolean converged() {
