@@ -197,14 +197,23 @@
     const nums = values.map(v => (v === null || v === undefined) ? null : v);
     const max = Math.max(1, ...nums.filter(v => v !== null));
     const step = nums.length > 1 ? w / (nums.length - 1) : w;
-    const points = [];
-    nums.forEach((v, i) => {
-      if (v !== null) points.push((i * step).toFixed(1) + ',' + (h - 2 - (v / max) * (h - 6)).toFixed(1));
-    });
+    const points = nums.map((v, i) => v === null ? null
+        : (i * step).toFixed(1) + ',' + (h - 2 - (v / max) * (h - 6)).toFixed(1));
     svg.replaceChildren();
-    const line = document.createElementNS('http://www.w3.org/2000/svg', 'polyline');
-    line.setAttribute('points', points.join(' '));
+    const ns = 'http://www.w3.org/2000/svg';
+    const line = document.createElementNS(ns, 'polyline');
+    line.setAttribute('points', points.filter(p => p !== null).join(' '));
     svg.append(line);
+    // a value with no neighbour (one busy second among idle ones) would draw no line: a dot then
+    points.forEach((p, i) => {
+      if (p === null || (points[i - 1] || null) !== null || (points[i + 1] || null) !== null) return;
+      const [x, y] = p.split(',');
+      const dot = document.createElementNS(ns, 'circle');
+      dot.setAttribute('cx', x);
+      dot.setAttribute('cy', y);
+      dot.setAttribute('r', '2');
+      svg.append(dot);
+    });
     const last = nums.filter(v => v !== null).pop();
     $(valueId).textContent = last === undefined ? '-' : last + ' ' + unit;
   }
