@@ -97,7 +97,7 @@ class DashboardBrowserTest {
         type("t-from", "alice");
         type("t-to", "bob");
         type("t-amount", "12.50");
-        String msgId = browser.findElement(By.id("t-msgid")).getAttribute("value");
+        String msgId = browser.findElement(By.id("t-msgid")).getDomProperty("value");
         browser.findElement(By.id("t-send")).click();
         waitFor("the transfer's outcome", () -> text("outcome").startsWith("COMMITTED"));
         browser.findElement(By.id("t-again")).click();
@@ -133,7 +133,7 @@ class DashboardBrowserTest {
     }
 
     private String role(String id) {
-        return card(id).getAttribute("data-role");
+        return card(id).getDomAttribute("data-role");
     }
 
     private String text(String id) {
