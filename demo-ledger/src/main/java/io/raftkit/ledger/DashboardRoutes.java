@@ -105,7 +105,7 @@ final class DashboardRoutes {
         }
         ObjectNode accepted = Json.object().put("node", id).put("action", action);
         CompletableFuture<Void> done = act.apply(id);
-        if (id.equals(config.nodeId()) && action.equals("stop")) {
+        if (id.equals(config.nodeId()) && action.equals("stop") && !done.isDone()) {
             // this node is about to close its own connections: say so before it does
             return done(ApiResponse.json(202, Json.bytes(accepted.put("status", "STOPPING"))));
         }

@@ -14,7 +14,10 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface LocalControls {
 
-    /** Stops a running node; its data directory is kept. Refused for the last running node. */
+    /**
+     * Stops a running node; its data directory is kept. Refused for the last running node: then the
+     * future has already failed when this returns.
+     */
     CompletableFuture<Void> stop(String nodeId);
 
     /** Starts a stopped node again on the same data directory and ports. */

@@ -127,19 +127,30 @@ final class LocalCluster implements AutoCloseable, LocalControls {
 
     @Override
     public CompletableFuture<Void> stop(String nodeId) {
+        try {
+            // refused at once where it can be, so that a node asked to stop itself can say why not
+            // before it answers that it is stopping; checked again when the action runs
+            // (without the lock: the caller may be a thread of a node the lock holder is closing)
+            checkStoppable(nodeId, runningIds);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         return act(() -> {
             synchronized (this) {
-                requireMember(nodeId);
-                if (!running.containsKey(nodeId)) {
-                    throw new IllegalStateException(nodeId + " is already stopped");
-                }
-                if (running.size() == 1) {
-                    throw new IllegalStateException(nodeId + " is the last running node: the dashboard needs"
-                            + " one to talk to");
-                }
+                checkStoppable(nodeId, running.keySet());
                 stopNode(nodeId);
             }
         });
+    }
+
+    private void checkStoppable(String nodeId, Set<String> up) {
+        requireMember(nodeId);
+        if (!up.contains(nodeId)) {
+            throw new IllegalStateException(nodeId + " is already stopped");
+        }
+        if (up.size() == 1) {
+            throw new IllegalStateException(nodeId + " is the last running node: the dashboard needs one to talk to");
+        }
     }
 
     @Override

@@ -60,7 +60,7 @@ class DashboardBrowserTest {
         options.setBinary(chromium.toFile());
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + profile.toAbsolutePath(), "--window-size=1400,1200");
+                "--user-data-dir=" + profile.toAbsolutePath(), "--window-size=1400,1500");
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile())
                 .usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
@@ -113,11 +113,16 @@ class DashboardBrowserTest {
         waitFor("the page moves to another member", () -> text("banner").contains(leader + ", where this page came"
                 + " from, is down: now talking to"));
         waitFor("a new leader", () -> ids.stream().anyMatch(id -> !id.equals(leader) && role(id).equals("LEADER")));
+        String newLeader = ids.stream().filter(id -> role(id).equals("LEADER")).findFirst().orElseThrow();
         assertThat(role(leader)).isEqualTo("DOWN");
         screenshot("3-leader-stopped-new-leader");
 
         card(leader).findElement(By.cssSelector("button[data-action=start]")).click();
-        waitFor("the old leader rejoins as a follower", () -> role(leader).equals("FOLLOWER"));
+        // rejoined: it follows the new leader in its term, and has applied what the leader has
+        waitFor("the old leader rejoins as a follower and catches up", () -> role(leader).equals("FOLLOWER")
+                && cardField(leader, "leader").equals(newLeader)
+                && cardField(leader, "term").equals(cardField(newLeader, "term"))
+                && cardField(leader, "applied").equals(cardField(newLeader, "applied")));
         waitFor("the page is back on its member", () -> text("banner").startsWith("Connected to " + leader));
         assertThat(balance(leader, "bob")).isEqualTo("112.50");
         assertThat(browser.findElements(By.cssSelector("#timeline li.elected")).size()).isGreaterThanOrEqualTo(2);
@@ -134,6 +139,10 @@ class DashboardBrowserTest {
 
     private String role(String id) {
         return card(id).getDomAttribute("data-role");
+    }
+
+    private String cardField(String id, String field) {
+        return card(id).findElement(By.cssSelector("dd." + field)).getText();
     }
 
     private String text(String id) {
