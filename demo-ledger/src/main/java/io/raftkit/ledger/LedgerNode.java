@@ -96,7 +96,8 @@ public final class LedgerNode implements AutoCloseable {
             for (Member m : config.members()) {
                 raftMembers.put(m.id(), resolved(m.raftAddress()));
             }
-            Transport transport = new NettyTransport(NettyTransportConfig.defaults());
+            // the node's registry, so that /metrics also shows the transport (raft.transport.*)
+            Transport transport = new NettyTransport(NettyTransportConfig.defaults(), registry);
             if (controls != null) {
                 transport = new CuttableTransport(transport, controls.networkCut());
             }
