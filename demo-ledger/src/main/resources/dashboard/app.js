@@ -1,14 +1,18 @@
 // The ledger's dashboard. Plain JavaScript, no build step, no library.
 //
 // The page opens one server-sent event stream per member (GET /events on each node), so every
-// card shows what that node itself reports. The node the page came from is the one it talks to
-// (transfers, controls) while it is up; when its stream breaks, the page switches to another
-// member that still answers and says so in the banner.
+// card shows what that node itself reports. A member whose stream is silent (a proxy that buffers
+// event streams, a stream still connecting) is polled instead, at most once a second. The node the
+// page came from is the one it talks to (transfers, controls) while it is up; when it stops
+// answering, the page switches to another member that still answers and says so in the banner.
 'use strict';
 
 (function () {
   const STALE_MS = 2500;        // a member that sent nothing for this long is shown as down
+  const POLL_AFTER_MS = 1500;   // a stream silent for this long: ask GET /dashboard/state instead
+  const POLL_TIMEOUT_MS = 1000;
   const RENDER_MS = 500;
+  const startedAt = Date.now();
   const STATES = {};            // nodeId -> {state, lastSeen, source, url, error}
   let members = [];             // [{id, httpAddress}]
   let originId = null;          // the member this page was loaded from
@@ -76,6 +80,33 @@
     // stops sending and is shown as down once STALE_MS has passed
   }
 
+  // Bounded polling for the members whose stream is silent: one request at a time per member,
+  // at most one a second, each given up after POLL_TIMEOUT_MS.
+  function pollSilent() {
+    const now = Date.now();
+    for (const m of members) {
+      const entry = STATES[m.id];
+      if (!entry || entry.polling || now - entry.lastSeen < POLL_AFTER_MS || now - (entry.polledAt || 0) < 1000) {
+        continue;
+      }
+      entry.polling = true;
+      entry.polledAt = now;
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(), POLL_TIMEOUT_MS);
+      fetch(urlOf(m.id) + '/dashboard/state', {cache: 'no-store', signal: abort.signal})
+          .then(r => r.ok ? r.json() : Promise.reject(new Error('HTTP ' + r.status)))
+          .then(state => { entry.state = state; entry.lastSeen = Date.now(); })
+          .catch(() => { /* down, or not answering in time: its card says so */ })
+          .finally(() => { clearTimeout(timer); entry.polling = false; });
+    }
+  }
+
+  // a member not heard from yet, just after the page loaded, is connecting, not down
+  function isConnecting(id) {
+    const s = STATES[id];
+    return !isUp(id) && (!s || !s.lastSeen) && Date.now() - startedAt < STALE_MS;
+  }
+
   function chooseActive() {
     if (isUp(originId)) return originId;
     if (activeId && activeId !== originId && isUp(activeId)) return activeId;
@@ -119,7 +150,11 @@
       return;
     }
     const leader = leaderState();
-    const leaderText = leader ? 'leader ' + leader.nodeId + ' (term ' + leader.term + ')' : 'no leader right now';
+    const active = STATES[activeId].state;
+    // the leader's own stream may not be up yet (or it may be cut off): then say whom the active node follows
+    const leaderText = leader ? 'leader ' + leader.nodeId + ' (term ' + leader.term + ')'
+        : active.leaderId ? 'leader ' + active.leaderId + ' as ' + activeId + ' reports it (term ' + active.term + ')'
+        : 'no leader right now';
     if (activeId === originId) {
       b.textContent = 'Connected to ' + originId + ', where this page came from; ' + leaderText + '.';
     } else {
@@ -144,14 +179,16 @@
       const entry = STATES[m.id];
       const up = isUp(m.id);
       const s = up ? entry.state : null;
-      const role = up ? s.role : 'DOWN';
+      const connecting = isConnecting(m.id);
+      const role = up ? s.role : (connecting ? 'CONNECTING' : 'DOWN');
       const card = el('div', {class: 'member ' + role, id: 'member-' + m.id, 'data-role': role},
           el('div', {class: 'head'},
               el('span', {class: 'id', text: m.id}),
               el('span', {},
                   isolated.has(m.id) ? el('span', {class: 'tag cut', text: 'cut off'}) : null,
                   m.id === originId ? el('span', {class: 'tag origin', text: 'this page'}) : null,
-                  el('span', {class: 'role ' + role, text: up ? role : (stopped.has(m.id) ? 'STOPPED' : 'DOWN')}))));
+                  el('span', {class: 'role ' + role,
+                    text: up || connecting ? role : (stopped.has(m.id) ? 'STOPPED' : 'DOWN')}))));
       if (up) {
         card.append(el('dl', {},
             el('dt', {text: 'term'}), el('dd', {class: 'term', text: s.term}),
@@ -170,8 +207,9 @@
         }
         if (!s.running) card.append(el('div', {class: 'lag', text: 'stopped: ' + (s.failure || 'closed')}));
       } else {
-        card.append(el('p', {class: 'hint', text: stopped.has(m.id)
-            ? 'Stopped from this page; its data is kept.' : 'Does not answer at ' + urlOf(m.id) + '.'}));
+        card.append(el('p', {class: 'hint', text: connecting ? 'Connecting to ' + urlOf(m.id) + '…'
+            : stopped.has(m.id) ? 'Stopped from this page; its data is kept.'
+            : 'Does not answer at ' + urlOf(m.id) + '.'}));
       }
       if (local) card.append(controlsFor(m.id, stopped.has(m.id), isolated.has(m.id)));
       return card;
@@ -256,7 +294,8 @@
     if (leader) leader.accounts.list.forEach(a => { leaderBalances[a.id] = a.balance; });
     const head = el('tr', {}, el('th', {text: 'account'}), ...members.map(m => {
       const s = isUp(m.id) ? STATES[m.id].state : null;
-      return el('th', {class: 'num'}, m.id + (s ? ' (applied ' + s.appliedIndex + ')' : ' (down)'));
+      return el('th', {class: 'num'}, m.id + (s ? ' (applied ' + s.appliedIndex + ')'
+          : isConnecting(m.id) ? ' (connecting)' : ' (down)'));
     }));
     const rows = [...ids].sort().map(id => el('tr', {'data-account': id}, el('td', {text: id}), ...members.map(m => {
       if (!isUp(m.id)) return el('td', {class: 'num gone', 'data-node': m.id, text: '-'});
@@ -395,7 +434,7 @@
     STATES[originId] = {state: first, lastSeen: Date.now(), source: null};
     members.forEach(m => watch(m.id));
     render();
-    setInterval(render, RENDER_MS);
+    setInterval(() => { pollSilent(); render(); }, RENDER_MS);
   }
 
   init().catch(e => {
