@@ -166,6 +166,9 @@
     if (before && before !== activeId) console.info('switched from', before, 'to', activeId);
   }
 
+  // Each card is built once and its three parts (head, body, buttons) are replaced only when what
+  // they show changes: replacing a button twice a second would swallow a visitor's click that
+  // straddles a refresh.
   function renderMembers() {
     const box = $('members');
     const local = localControls();
@@ -175,49 +178,70 @@
     const leader = leaderState();
     const lagOf = {};
     if (leader) for (const f of leader.followers) lagOf[f.id] = f.lag;
-    box.replaceChildren(...members.map(m => {
+    for (const m of members) {
+      let card = $('member-' + m.id);
+      if (!card) {
+        card = el('div', {id: 'member-' + m.id},
+            el('div', {class: 'head'}), el('div', {class: 'body'}), el('div', {class: 'actions'}));
+        box.append(card);
+      }
       const entry = STATES[m.id];
       const up = isUp(m.id);
       const s = up ? entry.state : null;
       const connecting = isConnecting(m.id);
       const role = up ? s.role : (connecting ? 'CONNECTING' : 'DOWN');
-      const card = el('div', {class: 'member ' + role, id: 'member-' + m.id, 'data-role': role},
-          el('div', {class: 'head'},
-              el('span', {class: 'id', text: m.id}),
-              el('span', {},
-                  isolated.has(m.id) ? el('span', {class: 'tag cut', text: 'cut off'}) : null,
-                  m.id === originId ? el('span', {class: 'tag origin', text: 'this page'}) : null,
-                  el('span', {class: 'role ' + role,
-                    text: up || connecting ? role : (stopped.has(m.id) ? 'STOPPED' : 'DOWN')}))));
-      if (up) {
-        card.append(el('dl', {},
-            el('dt', {text: 'term'}), el('dd', {class: 'term', text: s.term}),
-            el('dt', {text: 'leader'}), el('dd', {class: 'leader', text: s.leaderId || 'none known'}),
-            el('dt', {text: 'commit'}), el('dd', {class: 'commit', text: s.commitIndex}),
-            el('dt', {text: 'applied'}), el('dd', {class: 'applied', text: s.appliedIndex}),
-            el('dt', {text: 'last log'}), el('dd', {text: s.lastIndex})));
-        if (s.role === 'LEADER' && s.followers.length) {
-          card.append(el('div', {class: 'lag'}, 'replication lag (entries):'));
-          for (const f of s.followers) {
-            card.append(el('div', {class: 'lag', 'data-follower': f.id}, f.id + ': ' + f.lag,
-                el('span', {class: 'bar', style: 'width:' + Math.min(120, f.lag) + 'px'})));
-          }
-        } else if (s.role !== 'LEADER' && lagOf[m.id] !== undefined) {
-          card.append(el('div', {class: 'lag'}, 'behind the leader: ' + lagOf[m.id] + ' entries'));
-        }
-        if (!s.running) card.append(el('div', {class: 'lag', text: 'stopped: ' + (s.failure || 'closed')}));
-      } else {
-        card.append(el('p', {class: 'hint', text: connecting ? 'Connecting to ' + urlOf(m.id) + '…'
-            : stopped.has(m.id) ? 'Stopped from this page; its data is kept.'
-            : 'Does not answer at ' + urlOf(m.id) + '.'}));
+      card.className = 'member ' + role;
+      card.dataset.role = role;
+      const [head, body, actions] = card.children;
+      update(head, [role, isolated.has(m.id), stopped.has(m.id)], () => [
+        el('span', {class: 'id', text: m.id}),
+        el('span', {},
+            isolated.has(m.id) ? el('span', {class: 'tag cut', text: 'cut off'}) : null,
+            m.id === originId ? el('span', {class: 'tag origin', text: 'this page'}) : null,
+            el('span', {class: 'role ' + role,
+              text: up || connecting ? role : (stopped.has(m.id) ? 'STOPPED' : 'DOWN')}))]);
+      update(body, [up && s, connecting, stopped.has(m.id), lagOf[m.id]], () => cardBody(m.id, s, connecting,
+          stopped.has(m.id), lagOf[m.id]));
+      update(actions, [!!local, stopped.has(m.id), isolated.has(m.id)], () =>
+          local ? controlsFor(m.id, stopped.has(m.id), isolated.has(m.id)) : []);
+    }
+  }
+
+  // Replaces the children of a part only when the data it shows has changed.
+  function update(part, data, build) {
+    const sig = JSON.stringify(data, (k, v) => (k === 'at' || k === 'samples') ? undefined : v);
+    if (part.dataset.sig === sig) return;
+    part.dataset.sig = sig;
+    part.replaceChildren(...build());
+  }
+
+  function cardBody(id, s, connecting, isStopped, lagBehind) {
+    if (!s) {
+      return [el('p', {class: 'hint', text: connecting ? 'Connecting to ' + urlOf(id) + '…'
+          : isStopped ? 'Stopped from this page; its data is kept.'
+          : 'Does not answer at ' + urlOf(id) + '.'})];
+    }
+    const parts = [el('dl', {},
+        el('dt', {text: 'term'}), el('dd', {class: 'term', text: s.term}),
+        el('dt', {text: 'leader'}), el('dd', {class: 'leader', text: s.leaderId || 'none known'}),
+        el('dt', {text: 'commit'}), el('dd', {class: 'commit', text: s.commitIndex}),
+        el('dt', {text: 'applied'}), el('dd', {class: 'applied', text: s.appliedIndex}),
+        el('dt', {text: 'last log'}), el('dd', {text: s.lastIndex}))];
+    if (s.role === 'LEADER' && s.followers.length) {
+      parts.push(el('div', {class: 'lag'}, 'replication lag (entries):'));
+      for (const f of s.followers) {
+        parts.push(el('div', {class: 'lag', 'data-follower': f.id}, f.id + ': ' + f.lag,
+            el('span', {class: 'bar', style: 'width:' + Math.min(120, f.lag) + 'px'})));
       }
-      if (local) card.append(controlsFor(m.id, stopped.has(m.id), isolated.has(m.id)));
-      return card;
-    }));
+    } else if (s.role !== 'LEADER' && lagBehind !== undefined) {
+      parts.push(el('div', {class: 'lag'}, 'behind the leader: ' + lagBehind + ' entries'));
+    }
+    if (!s.running) parts.push(el('div', {class: 'lag', text: 'stopped: ' + (s.failure || 'closed')}));
+    return parts;
   }
 
   function controlsFor(id, isStopped, isIsolated) {
-    return el('div', {class: 'actions'},
+    return [
         isStopped
             ? el('button', {class: 'secondary', 'data-action': 'start', onclick: () => control(id, 'start'),
               text: 'Start'})
@@ -226,7 +250,7 @@
             ? el('button', {class: 'secondary', 'data-action': 'heal', onclick: () => control(id, 'heal'),
               text: 'Reconnect'})
             : el('button', {class: 'danger', 'data-action': 'isolate', onclick: () => control(id, 'isolate'),
-              text: 'Cut off'}));
+              text: 'Cut off'})];
   }
 
   function sparkline(svgId, valueId, values, unit) {

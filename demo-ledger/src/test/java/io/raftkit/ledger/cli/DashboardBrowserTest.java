@@ -98,9 +98,9 @@ class DashboardBrowserTest {
         type("t-to", "bob");
         type("t-amount", "12.50");
         String msgId = browser.findElement(By.id("t-msgid")).getDomProperty("value");
-        browser.findElement(By.id("t-send")).click();
+        click("Send", By.id("t-send"));
         waitFor("the transfer's outcome", () -> text("outcome").startsWith("COMMITTED"));
-        browser.findElement(By.id("t-again")).click();
+        click("Send again with the same msgId", By.id("t-again"));
         waitFor("the duplicate's outcome", () -> text("outcome").startsWith("DUPLICATE"));
         assertThat(text("outcome")).contains(msgId);
         waitFor("the transfer in every node's column", () -> ids.stream()
@@ -109,7 +109,7 @@ class DashboardBrowserTest {
         screenshot("2-transfer-on-every-node");
 
         // the visitor stops the leader, which is also the node the page came from
-        card(leader).findElement(By.cssSelector("button[data-action=stop]")).click();
+        click("the leader's Stop button", By.cssSelector("#member-" + leader + " button[data-action=stop]"));
         waitFor("the page moves to another member", () -> text("banner").contains(leader + ", where this page came"
                 + " from, is down: now talking to"));
         waitFor("a new leader", () -> ids.stream().anyMatch(id -> !id.equals(leader) && role(id).equals("LEADER")));
@@ -117,7 +117,7 @@ class DashboardBrowserTest {
         assertThat(role(leader)).isEqualTo("DOWN");
         screenshot("3-leader-stopped-new-leader");
 
-        card(leader).findElement(By.cssSelector("button[data-action=start]")).click();
+        click("its Start button", By.cssSelector("#member-" + leader + " button[data-action=start]"));
         // rejoined: it follows the new leader in its term, and has applied what the leader has
         waitFor("the old leader rejoins as a follower and catches up", () -> role(leader).equals("FOLLOWER")
                 && cardField(leader, "leader").equals(newLeader)
@@ -131,6 +131,14 @@ class DashboardBrowserTest {
 
     private void waitFor(String what, Supplier<Boolean> condition) {
         await(what).atMost(WAIT).ignoreExceptionsInstanceOf(WebDriverException.class).until(condition::get);
+    }
+
+    /** Clicks once the element is there and not being replaced (the page refreshes twice a second). */
+    private void click(String what, By by) {
+        waitFor("a click on " + what, () -> {
+            browser.findElement(by).click();
+            return true;
+        });
     }
 
     private WebElement card(String id) {
