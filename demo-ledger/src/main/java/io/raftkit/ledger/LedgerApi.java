@@ -41,20 +41,18 @@ final class LedgerApi {
     private static final Set<String> ACCOUNT_FIELDS = Set.of("id", "initialBalance");
     private static final Set<String> TRANSFER_FIELDS = Set.of("msgId", "from", "to", "amount");
     private static final String DEFAULT_INITIAL_BALANCE = "100.00";
-    private static final String PLACEHOLDER_PAGE = "<!doctype html><html><head><meta charset=\"utf-8\">"
-            + "<title>raftkit ledger</title></head><body><h1>raftkit ledger</h1>"
-            + "<p>See <a href=\"/cluster\">/cluster</a>, <a href=\"/accounts\">/accounts</a>, "
-            + "<a href=\"/transfers\">/transfers</a>, <a href=\"/metrics\">/metrics</a>.</p></body></html>";
 
     private final LedgerNodeConfig config;
     private final RaftServer server;
     private final LedgerStateMachine stateMachine;
     private final LeaderForwarder forwarder;
     private final PrometheusMeterRegistry registry;
+    private final DashboardRoutes dashboard;
 
     LedgerApi(LedgerNodeConfig config, RaftServer server, LedgerStateMachine stateMachine, LeaderForwarder forwarder,
-              PrometheusMeterRegistry registry) {
+              PrometheusMeterRegistry registry, DashboardRoutes dashboard) {
         this.config = config;
+        this.dashboard = dashboard;
         this.server = server;
         this.stateMachine = stateMachine;
         this.forwarder = forwarder;
@@ -69,8 +67,11 @@ final class LedgerApi {
         if (path.startsWith("/transfers/")) {
             return "/transfers/{msgId}";
         }
+        if (DashboardRoutes.owns(path)) {
+            return DashboardRoutes.routeOf(path);
+        }
         return switch (path) {
-            case "/", "/accounts", "/transfers", "/cluster", "/metrics", "/health", "/ready" -> path;
+            case "/events", "/accounts", "/transfers", "/cluster", "/metrics", "/health", "/ready" -> path;
             default -> "other";
         };
     }
@@ -89,10 +90,14 @@ final class LedgerApi {
 
     private CompletableFuture<ApiResponse> route(ApiRequest r, ScheduledExecutorService loop) {
         String path = r.path();
+        if (DashboardRoutes.owns(path)) {
+            return dashboard.handle(r, loop);
+        }
         switch (path) {
-            case "/":
+            case "/events":
+                // served as a stream by the HTTP handler; only another method gets here
                 requireMethod(r, "GET");
-                return done(ApiResponse.text(200, "text/html; charset=utf-8", PLACEHOLDER_PAGE));
+                throw new IllegalStateException("GET /events must be streamed");
             case "/health":
                 requireMethod(r, "GET");
                 return done(health());

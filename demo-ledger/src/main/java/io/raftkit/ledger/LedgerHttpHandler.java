@@ -46,12 +46,16 @@ final class LedgerHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final MeterRegistry registry;
     private final RequestDeadline deadline;
     private final long requestTimeoutMillis;
+    private final EventStream events;
+    private final CorsPolicy cors;
     private final ArrayDeque<FullHttpRequest> queue = new ArrayDeque<>();
     private boolean busy;
 
     LedgerHttpHandler(LedgerApi api, Supplier<String> leader, MeterRegistry registry, RequestDeadline deadline,
-                      long requestTimeoutMillis) {
+                      long requestTimeoutMillis, EventStream events, CorsPolicy cors) {
         this.requestTimeoutMillis = requestTimeoutMillis;
+        this.events = events;
+        this.cors = cors;
         this.api = api;
         this.leader = leader;
         this.registry = registry;
@@ -89,6 +93,8 @@ final class LedgerHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         String route;
         String method = request.method().name();
         String methodTag = KNOWN_METHODS.contains(method) ? method : "other"; // any token is a method: bound the tags
+        String origin = request.headers().get(HttpHeaderNames.ORIGIN);
+        Map<String, String> corsHeaders = cors.headers(origin);
         try {
             keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
             if (request.decoderResult().isFailure()) {
@@ -100,6 +106,17 @@ final class LedgerHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             QueryStringDecoder decoder = new QueryStringDecoder(request.uri());
             String path = decoder.rawPath();
             route = LedgerApi.routeOf(path);
+            if (method.equals("OPTIONS") && cors.allows(origin)
+                    && request.headers().contains(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD)) {
+                // a browser asking whether the dashboard of another member may POST JSON here
+                ApiResponse preflight = new ApiResponse(204, "text/plain", new byte[0], cors.preflightHeaders(origin));
+                respond(ctx, preflight, keepAlive, route, methodTag, start);
+                return;
+            }
+            if (path.equals("/events") && method.equals("GET")) {
+                streamEvents(ctx, corsHeaders, route, methodTag, start);
+                return;
+            }
             Map<String, List<String>> params;
             try {
                 params = decoder.parameters();
@@ -126,8 +143,39 @@ final class LedgerHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
                 .whenCompleteAsync((resp, err) -> {
                     ApiResponse answer = err == null ? resp
                             : LedgerApi.error(new ApiException(500, "INTERNAL", "internal error: " + err));
+                    for (Map.Entry<String, String> h : corsHeaders.entrySet()) {
+                        answer = answer.withHeader(h.getKey(), h.getValue());
+                    }
                     respond(ctx, answer, keep, r, m, start);
                 }, ctx.executor());
+    }
+
+    /** Hands the connection to the event stream for good: no other request is served on it. */
+    private void streamEvents(ChannelHandlerContext ctx, Map<String, String> corsHeaders, String route, String method,
+                              long start) {
+        Map<String, String> headers = new java.util.HashMap<>(corsHeaders);
+        String l = leader.get();
+        headers.put(RAFT_LEADER, l == null ? "" : l);
+        if (!events.serve(ctx, headers)) {
+            ApiResponse refused = LedgerApi.error(ApiException.unavailable("TOO_MANY_STREAMS",
+                    "too many event streams are open on this node; retry later"));
+            for (Map.Entry<String, String> h : corsHeaders.entrySet()) {
+                refused = refused.withHeader(h.getKey(), h.getValue());
+            }
+            respond(ctx, refused, false, route, method, start);
+            return;
+        }
+        recordRequest(route, method, 200, start);
+        releaseQueue();
+        // reading again lets Netty notice at once when the page goes away; a request sent after
+        // this one on the same connection is never answered and the queue limit closes it
+        ctx.channel().config().setAutoRead(true);
+    }
+
+    private void recordRequest(String route, String method, int status, long start) {
+        Timer.builder("ledger.http.requests").description("HTTP requests served, by route and status")
+                .tag("route", route).tag("method", method).tag("status", Integer.toString(status))
+                .register(registry).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
 
     private void respond(ChannelHandlerContext ctx, ApiResponse answer, boolean keepAlive, String route,
@@ -143,9 +191,7 @@ final class LedgerHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
         response.headers().set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE
                 : HttpHeaderValues.CLOSE);
-        Timer.builder("ledger.http.requests").description("HTTP requests served, by route and status")
-                .tag("route", route).tag("method", method).tag("status", Integer.toString(answer.status()))
-                .register(registry).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        recordRequest(route, method, answer.status(), start);
         if (!ctx.channel().isActive()) {
             releaseQueue();
             return;

@@ -42,7 +42,8 @@ final class LedgerHttpServer implements AutoCloseable {
     }
 
     static LedgerHttpServer start(String nodeId, InetSocketAddress bind, HttpLimits limits, LedgerApi api,
-                                  Supplier<String> leader, MeterRegistry registry) {
+                                  Supplier<String> leader, MeterRegistry registry, EventStream events,
+                                  CorsPolicy cors) {
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1,
                 new io.netty.util.concurrent.DefaultThreadFactory("ledger-http-accept-" + nodeId), NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2,
@@ -67,7 +68,7 @@ final class LedgerHttpServer implements AutoCloseable {
                                     .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, 8192))
                                     .addLast("aggregate", new BodyLimitAggregator(limits.maxBodyBytes(), leader))
                                     .addLast("api", new LedgerHttpHandler(api, leader, registry, deadline,
-                                            limits.requestTimeout().toMillis()));
+                                            limits.requestTimeout().toMillis(), events, cors));
                         }
                     })
                     .bind(bind).syncUninterruptibly().channel();

@@ -49,7 +49,7 @@ final class Http {
                 body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
     }
 
-    private static Reply send(HttpRequest.Builder b) {
+    static Reply send(HttpRequest.Builder b) {
         try {
             HttpResponse<String> r = CLIENT.send(b.timeout(Duration.ofSeconds(20)).build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -105,7 +105,7 @@ final class DemoCommand implements Callable<Integer> {
 
         ClusterStatus leader = watch.awaitLeader(ELECTION, null);
         say("kill the leader " + leader.nodeId());
-        cluster.stop(leader.nodeId());
+        cluster.stopNode(leader.nodeId());
         ClusterStatus next = watch.awaitLeader(ELECTION, leader.nodeId());
         out.println("    new leader " + next.nodeId() + " in term " + next.term());
 
@@ -115,7 +115,7 @@ final class DemoCommand implements Callable<Integer> {
         out.println("    COMMITTED at index " + third.index() + " in term " + third.term());
 
         say("restart " + leader.nodeId() + " on its data; it catches up from the new leader");
-        cluster.start(leader.nodeId());
+        cluster.startNode(leader.nodeId());
 
         say("check the balances on every node with local reads");
         Map<String, BigDecimal> expected = new TreeMap<>(Map.of(

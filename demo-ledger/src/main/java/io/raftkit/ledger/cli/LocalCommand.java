@@ -57,6 +57,8 @@ final class LocalCommand implements Callable<Integer> {
             }
             ClusterStatus leader = new ClusterWatch(cluster.urls()).awaitLeader(Duration.ofSeconds(30), null);
             out.printf("leader: %s (term %d)%n", leader.leaderId() == null ? leader.nodeId() : leader.leaderId(), leader.term());
+            out.println("dashboard: " + LocalCluster.url(members.get(0)) + "/   (any node serves it; stop nodes and"
+                    + " cut them off from there)");
             out.println("try:  ./ledger account create alice --initial 100   ./ledger transfer --from alice --to bob --amount 12.50");
             out.println("      curl -s " + LocalCluster.url(members.get(0)) + "/accounts      Ctrl-C to stop");
             out.flush();

@@ -2,6 +2,7 @@ package io.raftkit.ledger.cli;
 
 import io.raftkit.ledger.LedgerNode;
 import io.raftkit.ledger.LedgerNodeConfig;
+import io.raftkit.ledger.LocalControls;
 import java.net.BindException;
 
 /** Starts a node and turns the usual start failures into one-line reasons. */
@@ -11,8 +12,13 @@ final class NodeStarter {
     }
 
     static LedgerNode start(LedgerNodeConfig config) {
+        return start(config, null);
+    }
+
+    /** Starts a node of the local cluster, with the dashboard's controls ({@code null}: none). */
+    static LedgerNode start(LedgerNodeConfig config, LocalControls controls) {
         try {
-            return LedgerNode.start(config);
+            return LedgerNode.start(config, controls);
         } catch (RuntimeException e) {
             for (Throwable t = e; t != null; t = t.getCause()) {
                 if (t instanceof BindException) {
