@@ -43,7 +43,13 @@ final class BatchEncoder {
             deleteConfigs(batch, t.staleConfigs());
         } else if (write instanceof Write.Compact c) {
             batch.put(KeyLayout.SNAPSHOT, ValueCodec.encodeSnapshot(c.snapshot()));
-            deleteEntries(batch, c.firstIndex(), c.deleteTo());
+            // Always a range tombstone, however short the prefix: the prefix is never read again, and
+            // start-up's check below the first index seeks past a range tombstone at once, where it
+            // would step over every point tombstone of every past compaction (thousands, with small
+            // snapshot thresholds).
+            if (c.deleteTo() > c.firstIndex()) {
+                batch.deleteRange(KeyLayout.entryKey(c.firstIndex()), KeyLayout.entryKey(c.deleteTo()));
+            }
             deleteConfigs(batch, c.staleConfigs());
         }
         return 0;

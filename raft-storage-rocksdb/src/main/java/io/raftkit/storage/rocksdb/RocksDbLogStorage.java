@@ -49,6 +49,7 @@ public final class RocksDbLogStorage implements LogStorage {
     private final EntryReader reader;
     private final GroupCommitWriter writer;
     private final SpaceReclaimer reclaimer;
+    private final RecoveryStats recoveryStats;
     /** Readers of the database hold it shared; closing the database holds it exclusively. */
     private final ReentrantReadWriteLock dbLock = new ReentrantReadWriteLock();
     private boolean dbClosed; // guarded by dbLock
@@ -64,8 +65,9 @@ public final class RocksDbLogStorage implements LogStorage {
     }
 
     private RocksDbLogStorage(RocksDbHandle handle, LogState recovered, RocksDbLogStorageConfig config,
-                              MeterRegistry registry, Hooks hooks) {
+                              MeterRegistry registry, Hooks hooks, RecoveryStats recoveryStats) {
         this.dir = handle.dir;
+        this.recoveryStats = recoveryStats;
         this.handle = handle;
         this.reader = new EntryReader(handle.db, dir);
         this.view = recovered;
@@ -101,18 +103,31 @@ public final class RocksDbLogStorage implements LogStorage {
         Objects.requireNonNull(config, "config");
         Path absolute = dir.toAbsolutePath();
         RocksDbHandle handle = RocksDbHandle.open(absolute, config, hooks.options());
-        LogState recovered;
+        LogRecovery.Result result;
         try {
-            recovered = LogRecovery.recover(handle);
+            result = LogRecovery.recover(handle);
         } catch (RuntimeException e) {
             handle.close();
             throw e;
         }
-        RocksDbLogStorage storage = new RocksDbLogStorage(handle, recovered, config, registry, hooks);
+        LogState recovered = result.state();
+        RocksDbLogStorage storage = new RocksDbLogStorage(handle, recovered, config, registry, hooks, result.stats());
         storage.writer.start();
-        LOG.info("opened log storage {}: entries {}..{}, snapshot at {}, {}", absolute, recovered.firstIndex(),
-                recovered.lastIndex(), recovered.snapshot().index(), recovered.hardState());
+        if (recovered.snapshot().index() > 0) {
+            // a crash may have come before the reclaim of the last compaction ran, and nothing
+            // remembers that request: ask again (cheap when the prefix is already gone)
+            storage.reclaim(recovered.firstIndex());
+        }
+        LOG.info("opened log storage {}: entries {}..{}, snapshot at {}, {}; read {} entries, skipped {} deleted "
+                        + "keys, {} bytes of table blocks", absolute, recovered.firstIndex(), recovered.lastIndex(),
+                recovered.snapshot().index(), recovered.hardState(), result.stats().entriesRead(),
+                result.stats().internalKeysSkipped(), result.stats().blockBytesRead());
         return storage;
+    }
+
+    /** What opening this storage read from disk. */
+    RecoveryStats recoveryStats() {
+        return recoveryStats;
     }
 
     /** The directory this storage lives in. */
