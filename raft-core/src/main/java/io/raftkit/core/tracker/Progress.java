@@ -127,17 +127,27 @@ public final class Progress {
     }
 
     /**
-     * The follower wants {@code nextOffset} next. Ahead of what it confirmed: chunks arrived, the
-     * window opens. Behind it: the follower lost what it had (it restarted, or a chunk went
-     * missing) or the answer is old; either way sending again from there is right.
+     * The follower wants {@code nextOffset} next (a cumulative acknowledgement, like TCP's). Ahead
+     * of what it confirmed: chunks arrived, the window opens. Back at 0 after it confirmed more:
+     * it lost what it had (it restarted), so the transfer starts over. The same offset again while
+     * later chunks are out: a later chunk arrived first, and the follower, which keeps only what
+     * continues its snapshot, dropped it; so everything is sent again from that offset (go-back-N).
+     * Anything else is an old answer, ignored; a chunk lost at the end of the window is found by
+     * {@link #snapshotTick}.
      */
     public void snapshotAcked(long nextOffset, int chunkBytes) {
         snapshotIdleTicks = 0;
-        if (nextOffset > snapshotAckedOffset && nextOffset <= snapshotSentOffset) {
-            snapshotAckedOffset = nextOffset;
-            snapshotChunksInFlight = (int) ((snapshotSentOffset - nextOffset + chunkBytes - 1) / chunkBytes);
-        } else if (nextOffset != snapshotAckedOffset || nextOffset > snapshotSentOffset) {
-            rewindSnapshot(Math.min(nextOffset, snapshot.sizeBytes()));
+        if (nextOffset > snapshotAckedOffset) {
+            snapshotAckedOffset = Math.min(nextOffset, snapshot.sizeBytes());
+            if (snapshotAckedOffset > snapshotSentOffset) {
+                snapshotSentOffset = snapshotAckedOffset;
+                snapshotLastSent = false;
+            }
+            snapshotChunksInFlight = (int) ((snapshotSentOffset - snapshotAckedOffset + chunkBytes - 1) / chunkBytes);
+        } else if (nextOffset == 0 && snapshotAckedOffset > 0) {
+            rewindSnapshot(0);
+        } else if (nextOffset == snapshotAckedOffset && snapshotSentOffset > nextOffset) {
+            rewindSnapshot(nextOffset);
         }
     }
 
