@@ -9,8 +9,11 @@ package io.raftkit.core;
  * @param next   the next index the leader will send it
  * @param state  how the leader replicates to it
  * @param paused whether the leader has stopped sending appends to it for now (window full, or probing)
+ * @param snapshotBytesAcked in SNAPSHOT state, the bytes of the snapshot the follower confirmed; else 0
+ * @param snapshotBytesTotal in SNAPSHOT state, the size of the snapshot being sent; else 0
  */
-public record FollowerProgress(String nodeId, long match, long next, State state, boolean paused) {
+public record FollowerProgress(String nodeId, long match, long next, State state, boolean paused,
+                               long snapshotBytesAcked, long snapshotBytesTotal) {
 
     /** How the leader replicates to a follower. */
     public enum State {

@@ -22,10 +22,31 @@ import java.util.Objects;
  *                           back-pressure). It may be exceeded by one entry, since at least one entry is
  *                           always handed out when nothing is outstanding. 0 = no bound, and the host need
  *                           not report applied progress
+ * @param snapshotChunkBytes      the most snapshot bytes in one {@code SnapshotChunk} (InstallSnapshot)
+ * @param snapshotChunksInFlight  snapshot chunks sent to one follower and not yet acknowledged before
+ *                                the leader waits
+ * @param snapshotBytesPerTick    the leader's rate limit for all snapshot transfers together, in bytes
+ *                                per tick (a token bucket refilled by {@link RaftNode#tick()}, holding at
+ *                                most one chunk or one tick's worth); 0 = no limit
  */
 public record RaftConfig(String nodeId, int electionTicks, int heartbeatTicks, long maxSizePerMsg,
                          int maxInflightMsgs, long maxInflightBytes, long maxApplyBytes,
-                         boolean preVote, boolean checkQuorum, long maxUnappliedBytes) {
+                         boolean preVote, boolean checkQuorum, long maxUnappliedBytes,
+                         int snapshotChunkBytes, int snapshotChunksInFlight, long snapshotBytesPerTick) {
+
+    /** Default {@link #snapshotChunkBytes()}: 256 KiB. */
+    public static final int DEFAULT_SNAPSHOT_CHUNK_BYTES = 256 << 10;
+    /** Default {@link #snapshotChunksInFlight()}. */
+    public static final int DEFAULT_SNAPSHOT_CHUNKS_IN_FLIGHT = 4;
+
+    /** Settings with the default snapshot transfer (256 KiB chunks, 4 in flight, no rate limit). */
+    public RaftConfig(String nodeId, int electionTicks, int heartbeatTicks, long maxSizePerMsg, int maxInflightMsgs,
+                      long maxInflightBytes, long maxApplyBytes, boolean preVote, boolean checkQuorum,
+                      long maxUnappliedBytes) {
+        this(nodeId, electionTicks, heartbeatTicks, maxSizePerMsg, maxInflightMsgs, maxInflightBytes, maxApplyBytes,
+                preVote, checkQuorum, maxUnappliedBytes, DEFAULT_SNAPSHOT_CHUNK_BYTES,
+                DEFAULT_SNAPSHOT_CHUNKS_IN_FLIGHT, 0);
+    }
 
     /** Settings without a bound on committed-but-unapplied bytes (see {@link #maxUnappliedBytes()}). */
     public RaftConfig(String nodeId, int electionTicks, int heartbeatTicks, long maxSizePerMsg, int maxInflightMsgs,
@@ -61,6 +82,16 @@ public record RaftConfig(String nodeId, int electionTicks, int heartbeatTicks, l
         if (maxUnappliedBytes < 0) {
             throw new IllegalArgumentException("maxUnappliedBytes must be >= 0 (0 = no bound), was " + maxUnappliedBytes);
         }
+        if (snapshotChunkBytes < 1) {
+            throw new IllegalArgumentException("snapshotChunkBytes must be >= 1, was " + snapshotChunkBytes);
+        }
+        if (snapshotChunksInFlight < 1) {
+            throw new IllegalArgumentException("snapshotChunksInFlight must be >= 1, was " + snapshotChunksInFlight);
+        }
+        if (snapshotBytesPerTick < 0) {
+            throw new IllegalArgumentException("snapshotBytesPerTick must be >= 0 (0 = no limit), was "
+                    + snapshotBytesPerTick);
+        }
     }
 
     /**
@@ -73,37 +104,50 @@ public record RaftConfig(String nodeId, int electionTicks, int heartbeatTicks, l
 
     public RaftConfig withElectionTicks(int ticks) {
         return new RaftConfig(nodeId, ticks, heartbeatTicks, maxSizePerMsg, maxInflightMsgs, maxInflightBytes,
-                maxApplyBytes, preVote, checkQuorum, maxUnappliedBytes);
+                maxApplyBytes, preVote, checkQuorum, maxUnappliedBytes, snapshotChunkBytes,
+                snapshotChunksInFlight, snapshotBytesPerTick);
     }
 
     public RaftConfig withHeartbeatTicks(int ticks) {
         return new RaftConfig(nodeId, electionTicks, ticks, maxSizePerMsg, maxInflightMsgs, maxInflightBytes,
-                maxApplyBytes, preVote, checkQuorum, maxUnappliedBytes);
+                maxApplyBytes, preVote, checkQuorum, maxUnappliedBytes, snapshotChunkBytes,
+                snapshotChunksInFlight, snapshotBytesPerTick);
     }
 
     public RaftConfig withPreVote(boolean on) {
         return new RaftConfig(nodeId, electionTicks, heartbeatTicks, maxSizePerMsg, maxInflightMsgs, maxInflightBytes,
-                maxApplyBytes, on, checkQuorum, maxUnappliedBytes);
+                maxApplyBytes, on, checkQuorum, maxUnappliedBytes, snapshotChunkBytes, snapshotChunksInFlight,
+                snapshotBytesPerTick);
     }
 
     public RaftConfig withCheckQuorum(boolean on) {
         return new RaftConfig(nodeId, electionTicks, heartbeatTicks, maxSizePerMsg, maxInflightMsgs, maxInflightBytes,
-                maxApplyBytes, preVote, on, maxUnappliedBytes);
+                maxApplyBytes, preVote, on, maxUnappliedBytes, snapshotChunkBytes, snapshotChunksInFlight,
+                snapshotBytesPerTick);
     }
 
     public RaftConfig withMaxSizePerMsg(long bytes) {
         return new RaftConfig(nodeId, electionTicks, heartbeatTicks, bytes, maxInflightMsgs, maxInflightBytes,
-                maxApplyBytes, preVote, checkQuorum, maxUnappliedBytes);
+                maxApplyBytes, preVote, checkQuorum, maxUnappliedBytes, snapshotChunkBytes,
+                snapshotChunksInFlight, snapshotBytesPerTick);
     }
 
     public RaftConfig withMaxInflight(int msgs, long bytes) {
         return new RaftConfig(nodeId, electionTicks, heartbeatTicks, maxSizePerMsg, msgs, bytes,
-                maxApplyBytes, preVote, checkQuorum, maxUnappliedBytes);
+                maxApplyBytes, preVote, checkQuorum, maxUnappliedBytes, snapshotChunkBytes,
+                snapshotChunksInFlight, snapshotBytesPerTick);
     }
 
     /** The same settings with a bound on committed-but-unapplied bytes (0 = none). */
     public RaftConfig withMaxUnappliedBytes(long bytes) {
         return new RaftConfig(nodeId, electionTicks, heartbeatTicks, maxSizePerMsg, maxInflightMsgs, maxInflightBytes,
-                maxApplyBytes, preVote, checkQuorum, bytes);
+                maxApplyBytes, preVote, checkQuorum, bytes, snapshotChunkBytes, snapshotChunksInFlight,
+                snapshotBytesPerTick);
+    }
+
+    /** The same settings with another snapshot transfer: chunk size, chunks in flight, bytes per tick (0 = no limit). */
+    public RaftConfig withSnapshotTransfer(int chunkBytes, int chunksInFlight, long bytesPerTick) {
+        return new RaftConfig(nodeId, electionTicks, heartbeatTicks, maxSizePerMsg, maxInflightMsgs, maxInflightBytes,
+                maxApplyBytes, preVote, checkQuorum, maxUnappliedBytes, chunkBytes, chunksInFlight, bytesPerTick);
     }
 }

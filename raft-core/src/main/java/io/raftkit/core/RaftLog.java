@@ -2,6 +2,7 @@ package io.raftkit.core;
 
 import io.raftkit.spi.Entry;
 import io.raftkit.spi.LogStorage;
+import io.raftkit.spi.SnapshotMeta;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,12 +53,18 @@ final class RaftLog {
         return applying;
     }
 
+    /** The first index in the log; the entries before it are in a snapshot. */
     long firstIndex() {
-        return storage.firstIndex();
+        SnapshotMeta snap = unstable.snapshot();
+        return snap != null ? snap.index() + 1 : storage.firstIndex();
     }
 
     long lastIndex() {
-        return unstable.isEmpty() ? storage.lastIndex() : unstable.lastIndex();
+        if (!unstable.isEmpty()) {
+            return unstable.lastIndex();
+        }
+        SnapshotMeta snap = unstable.snapshot();
+        return snap != null ? snap.index() : storage.lastIndex();
     }
 
     long lastTerm() {
@@ -66,7 +73,7 @@ final class RaftLog {
 
     /** The last index known durable on this node. */
     long stableLastIndex() {
-        return unstable.isEmpty() ? storage.lastIndex() : unstable.offset() - 1;
+        return unstable.isEmpty() && unstable.snapshot() == null ? storage.lastIndex() : unstable.offset() - 1;
     }
 
     /** Term of the entry at {@code index}, or -1 if it is compacted away or beyond the log. */
@@ -76,6 +83,10 @@ final class RaftLog {
         }
         if (index >= unstable.offset()) {
             return unstable.term(index);
+        }
+        SnapshotMeta snap = unstable.snapshot();
+        if (snap != null) {
+            return snap.term(); // index == snap.index(): the only one left below the unstable offset
         }
         return storage.termAt(index);
     }
@@ -195,7 +206,30 @@ final class RaftLog {
     // --- interaction with the host ---------------------------------------------------------
 
     boolean hasUnstableToPersist() {
-        return unstable.hasNotInProgress();
+        return unstable.hasNotInProgress() || unstable.snapshotToPersist() != null;
+    }
+
+    SnapshotMeta snapshotToPersist() {
+        return unstable.snapshotToPersist();
+    }
+
+    void acceptSnapshotInProgress() {
+        unstable.acceptSnapshotInProgress();
+    }
+
+    void stableSnapTo(long index) {
+        unstable.stableSnapTo(index);
+    }
+
+    /**
+     * Resets the log to a snapshot received from the leader (Raft §7): it holds state the log
+     * does not, so every entry goes and the log continues after the snapshot; the snapshot is
+     * committed, and applying continues after it once the host restored the state machine.
+     */
+    void restore(SnapshotMeta meta) {
+        unstable.restore(meta);
+        committed = meta.index();
+        applying = meta.index();
     }
 
     List<Entry> unstableToPersist() {

@@ -5,9 +5,12 @@ import io.raftkit.core.tracker.Progress;
 import io.raftkit.core.tracker.ProgressTracker;
 import io.raftkit.errors.NotLeaderException;
 import io.raftkit.spi.ClusterConfig;
+import io.raftkit.spi.ConfigEntry;
+import io.raftkit.spi.EntryType;
 import io.raftkit.spi.Entry;
 import io.raftkit.spi.HardState;
 import io.raftkit.spi.LogStorage;
+import io.raftkit.spi.SnapshotMeta;
 import io.raftkit.spi.message.AppendRequest;
 import io.raftkit.spi.message.AppendResponse;
 import io.raftkit.spi.message.Heartbeat;
@@ -47,6 +50,7 @@ public final class RaftNode {
     private final String id;
     private final RandomGenerator random;
     private final RaftLog raftLog;
+    private final LogStorage storage;
     private final ProgressTracker tracker;
     private final ReadIndexTracker reads;
     private final DroppedMessages dropped = new DroppedMessages();
@@ -62,6 +66,28 @@ public final class RaftNode {
     private String leadTransferee;
     /** The leader has appended entries that no follower has been sent yet. */
     private boolean broadcastPending;
+
+    /** The newest complete snapshot the host holds, which a leader sends to followers that need it. */
+    private SnapshotInfo snapshot;
+    /** Rate limit of snapshot transfers: bytes that may be sent now (refilled by tick). */
+    private long snapshotTokens;
+    /** The snapshot this follower is receiving: from whom, in which term, and the next offset it wants. */
+    private IncomingSnapshot incoming;
+    /** The last chunk arrived: the host must commit the sink and report back, or null. */
+    private SnapshotMeta awaitingCommit;
+    private List<SnapshotSend> snapshotSends = new ArrayList<>();
+    private List<SnapshotChunk> snapshotChunks = new ArrayList<>();
+
+    private record IncomingSnapshot(String leader, long term, SnapshotMeta meta, long size, int crc, long next) {
+        IncomingSnapshot advancedBy(int length) {
+            return new IncomingSnapshot(leader, term, meta, size, crc, next + length);
+        }
+
+        boolean sameTransfer(SnapshotChunk c) {
+            return leader.equals(c.from()) && term == c.term() && meta.equals(c.meta()) && size == c.snapshotSize()
+                    && crc == c.snapshotCrc32c();
+        }
+    }
 
     private List<Message> messages = new ArrayList<>();
     private List<Message> persistedMessages = new ArrayList<>();
@@ -81,6 +107,7 @@ public final class RaftNode {
         this.config = Objects.requireNonNull(config, "config");
         this.id = config.nodeId();
         this.random = Objects.requireNonNull(random, "random");
+        this.storage = Objects.requireNonNull(storage, "storage");
         HardState hs = storage.hardState();
         this.raftLog = new RaftLog(storage, hs.commit(), appliedIndex, config.maxUnappliedBytes());
         // the storage keeps the latest configuration as metadata: no need to read the log
@@ -166,8 +193,10 @@ public final class RaftNode {
         if (pr == null) {
             return null;
         }
+        SnapshotInfo sending = pr.snapshot();
         return new FollowerProgress(follower, pr.match(), pr.next(),
-                FollowerProgress.State.valueOf(pr.state().name()), pr.isPaused());
+                FollowerProgress.State.valueOf(pr.state().name()), pr.isPaused(),
+                sending == null ? 0 : pr.snapshotAckedOffset(), sending == null ? 0 : sending.sizeBytes());
     }
 
     public HardState hardState() {
@@ -204,6 +233,7 @@ public final class RaftNode {
     private void tickLeader() {
         heartbeatElapsed++;
         electionElapsed++;
+        tickSnapshotTransfers();
         if (electionElapsed >= config.electionTicks()) {
             electionElapsed = 0;
             if (config.checkQuorum()) {
@@ -462,7 +492,7 @@ public final class RaftNode {
             return true;
         }
         if (m.term() < term) {
-            if (m instanceof AppendRequest || m instanceof Heartbeat) {
+            if (m instanceof AppendRequest || m instanceof Heartbeat || m instanceof SnapshotChunk) {
                 // a stale leader learns our term and steps down; without this, with CheckQuorum
                 // or PreVote it could stay leader of a minority forever
                 send(new AppendResponse(id, m.from(), term, false, 0, 0, 0));
@@ -598,10 +628,141 @@ public final class RaftNode {
         send(new HeartbeatResponse(id, m.from(), term, m.readContext()));
     }
 
+    /**
+     * InstallSnapshot on the follower (Raft §7), chunk by chunk. A chunk is taken only if it
+     * continues the transfer in progress exactly where it stands (same leader, term, snapshot and
+     * the expected offset); the answer names the offset wanted next, so the leader resumes there,
+     * and a node that knows no transfer (it restarted, or the leader or snapshot changed) wants 0.
+     * The bytes go to the host (never kept here); after the last one the host commits its sink
+     * and reports with {@link #snapshotReceived} or {@link #snapshotReceiveFailed}.
+     */
     private void handleSnapshotChunk(SnapshotChunk m) {
-        // snapshot installation arrives with log compaction; until then a chunk is refused,
-        // and the leader (which never compacts yet) never sends one
-        send(new SnapshotResponse(id, m.from(), term, m.meta().index(), 0, false, true));
+        SnapshotMeta meta = m.meta();
+        if (meta.index() <= raftLog.committed()) {
+            // we already hold (durably, once the answer leaves) everything it covers, and we never
+            // go back behind our commit index
+            incoming = null;
+            sendAfterPersist(new SnapshotResponse(id, m.from(), term, meta.index(), m.snapshotSize(), true, false));
+            return;
+        }
+        if (awaitingCommit != null) {
+            return; // the host commits within this turn and reports; a resend will find us then
+        }
+        if (incoming == null || !incoming.sameTransfer(m)) {
+            if (m.offset() != 0) {
+                incoming = null;
+                send(new SnapshotResponse(id, m.from(), term, meta.index(), 0, false, false));
+                return;
+            }
+            incoming = new IncomingSnapshot(m.from(), m.term(), meta, m.snapshotSize(), m.snapshotCrc32c(), 0);
+        }
+        if (m.offset() != incoming.next()) {
+            send(new SnapshotResponse(id, m.from(), term, meta.index(), incoming.next(), false, false));
+            return;
+        }
+        incoming = incoming.advancedBy(m.data().length);
+        snapshotChunks.add(m);
+        if (m.last()) {
+            awaitingCommit = meta;
+        } else {
+            send(new SnapshotResponse(id, m.from(), term, meta.index(), incoming.next(), false, false));
+        }
+    }
+
+    /**
+     * The host committed the snapshot received from the leader to its snapshot store (its checksum
+     * matched). The log switches to it: if the log already holds its last entry (same index and
+     * term) only the commit index moves; otherwise every entry goes, the log continues after the
+     * snapshot, and the next Ready carries it ({@link Ready#snapshot()}) so the host compacts its
+     * storage to it and restores the state machine before applying anything after it. The leader
+     * hears "done" once that is durable.
+     */
+    public void snapshotReceived(SnapshotMeta meta) {
+        IncomingSnapshot in = incoming;
+        awaitingCommit = null;
+        incoming = null;
+        if (in == null || !in.meta().equals(meta)) {
+            return;
+        }
+        if (meta.index() > raftLog.committed()) {
+            if (raftLog.matchTerm(meta.index(), meta.term())) {
+                raftLog.commitTo(meta.index());
+            } else {
+                log.info("{} installs the snapshot at index {} (term {}) from {}", id, meta.index(), meta.term(),
+                        in.leader());
+                raftLog.restore(meta);
+            }
+        }
+        if (in.term() == term) {
+            sendAfterPersist(new SnapshotResponse(id, in.leader(), term, meta.index(), in.size(), true, false));
+        }
+    }
+
+    /**
+     * The host could not write or commit the snapshot being received (a full disk, a checksum that
+     * did not match): the transfer starts again from offset 0 with the next chunk.
+     */
+    public void snapshotReceiveFailed(SnapshotMeta meta) {
+        IncomingSnapshot in = incoming;
+        awaitingCommit = null;
+        incoming = null;
+        if (in != null && in.term() == term && in.meta().equals(meta)) {
+            send(new SnapshotResponse(id, in.leader(), term, meta.index(), 0, false, false));
+        }
+    }
+
+    /** The host's storage now holds the snapshot of a {@link Ready#snapshot()} durably. */
+    public void persistedSnapshot(SnapshotMeta meta) {
+        raftLog.stableSnapTo(meta.index());
+    }
+
+    /**
+     * The host holds a complete snapshot (it took one, or one was installed): a leader sends it to
+     * followers whose next entry was compacted away. Only a newer one replaces the one known.
+     */
+    public void snapshotAvailable(SnapshotInfo info) {
+        if (snapshot == null || info.index() > snapshot.index()) {
+            snapshot = info;
+        }
+    }
+
+    /** The newest snapshot the host reported with {@link #snapshotAvailable}, or null. */
+    public SnapshotInfo snapshot() {
+        return snapshot;
+    }
+
+    /** The first index in the log; earlier entries are compacted into a snapshot. */
+    public long firstIndex() {
+        return raftLog.firstIndex();
+    }
+
+    /**
+     * The metadata a snapshot or compaction at {@code index} records: that entry's term and the
+     * configuration in force at it (the last configuration entry at or before it, not the latest).
+     *
+     * @param index an index in the log, or the one just before it
+     */
+    public SnapshotMeta snapshotMetaAt(long index) {
+        long t = raftLog.term(index);
+        if (t < 0) {
+            throw new IllegalArgumentException("index " + index + " is not in the log [" + raftLog.firstIndex() + ", "
+                    + raftLog.lastIndex() + "]");
+        }
+        return new SnapshotMeta(index, t, configAt(index));
+    }
+
+    private ClusterConfig configAt(long index) {
+        ConfigEntry latest = storage.latestConfig();
+        if (latest.index() <= index && latest.index() > 0) {
+            return latest.config();
+        }
+        for (long i = index; i >= raftLog.firstIndex(); i--) {
+            Entry e = raftLog.entry(i);
+            if (e.type() == EntryType.CONFIG) {
+                return ClusterConfig.decode(e.data());
+            }
+        }
+        return tracker.config();
     }
 
     // --- leader side of replication -------------------------------------------------------------
@@ -675,8 +836,69 @@ public final class RaftNode {
 
     private void handleSnapshotResponse(SnapshotResponse m) {
         Progress pr = tracker.get(m.from());
-        if (pr != null && pr.state() == Progress.State.SNAPSHOT) {
+        if (pr == null) {
+            return;
+        }
+        pr.setRecentActive(true);
+        if (m.done()) {
+            // the follower holds everything up to the snapshot durably: continue from the log after it
+            if (m.snapshotIndex() <= raftLog.lastIndex()) {
+                pr.maybeUpdate(m.snapshotIndex());
+            }
+            if (pr.state() == Progress.State.SNAPSHOT && pr.match() >= pr.pendingSnapshot()) {
+                pr.becomeProbe();
+                sendAppend(m.from(), true);
+            }
+            return;
+        }
+        if (pr.state() != Progress.State.SNAPSHOT || m.snapshotIndex() != pr.pendingSnapshot()) {
+            return; // about another transfer
+        }
+        if (m.rejected()) {
             pr.becomeProbe();
+            sendAppend(m.from(), true);
+            return;
+        }
+        pr.snapshotAcked(m.nextOffset(), config.snapshotChunkBytes());
+        sendSnapshotChunks(m.from(), pr);
+    }
+
+    /** Refills the rate limit, retries transfers that went quiet, sends what the window allows. */
+    private void tickSnapshotTransfers() {
+        long perTick = config.snapshotBytesPerTick();
+        if (perTick > 0) {
+            snapshotTokens = Math.min(snapshotTokens + perTick, Math.max(perTick, config.snapshotChunkBytes()));
+        }
+        for (var e : tracker.all().entrySet()) {
+            Progress pr = e.getValue();
+            if (pr.state() != Progress.State.SNAPSHOT) {
+                continue;
+            }
+            if (pr.snapshotTick(config.electionTicks())) {
+                // chunks (or the answer to the last one) were lost; a newer snapshot, if any, replaces this one
+                if (snapshot != null && snapshot.index() > pr.snapshot().index()) {
+                    pr.becomeSnapshot(snapshot);
+                }
+            }
+            sendSnapshotChunks(e.getKey(), pr);
+        }
+    }
+
+    /** Sends chunks of the snapshot to {@code to} while its window and the rate limit allow. */
+    private void sendSnapshotChunks(String to, Progress pr) {
+        boolean limited = config.snapshotBytesPerTick() > 0;
+        while (pr.canSendChunk(config.snapshotChunksInFlight())) {
+            SnapshotInfo snap = pr.snapshot();
+            long offset = pr.snapshotSentOffset();
+            int length = (int) Math.min(config.snapshotChunkBytes(), snap.sizeBytes() - offset);
+            if (limited) {
+                if (snapshotTokens < length) {
+                    return;
+                }
+                snapshotTokens -= length;
+            }
+            snapshotSends.add(new SnapshotSend(to, term, snap, offset, length));
+            pr.sentChunk(length);
         }
     }
 
@@ -717,8 +939,16 @@ public final class RaftNode {
         long prevIndex = pr.next() - 1;
         long prevTerm = raftLog.term(prevIndex);
         if (prevTerm < 0) {
-            // the entries this follower needs were compacted into a snapshot
-            pr.becomeSnapshot(raftLog.firstIndex() - 1);
+            // the entries this follower needs were compacted into a snapshot (Raft §7)
+            if (snapshot == null || snapshot.index() < raftLog.firstIndex() - 1) {
+                log.warn("{} cannot replicate to {}: it needs entry {}, compacted away, and no snapshot covers it",
+                        id, to, pr.next());
+                return false;
+            }
+            log.info("{} sends the snapshot at index {} ({} bytes) to {}, which needs entry {}", id,
+                    snapshot.index(), snapshot.sizeBytes(), to, pr.next());
+            pr.becomeSnapshot(snapshot);
+            sendSnapshotChunks(to, pr);
             return false;
         }
         long last = raftLog.lastIndex();
@@ -864,6 +1094,8 @@ public final class RaftNode {
     public boolean hasReady() {
         return broadcastPending
                 || !messages.isEmpty()
+                || !snapshotSends.isEmpty()
+                || !snapshotChunks.isEmpty()
                 || !persistedMessages.isEmpty()
                 || raftLog.hasUnstableToPersist()
                 || raftLog.hasEntriesToApply()
@@ -901,8 +1133,12 @@ public final class RaftNode {
         HardState hard = hardState();
         List<Message> out = messages;
         List<Message> outAfter = persistedMessages;
+        List<SnapshotSend> sends = snapshotSends;
+        List<SnapshotChunk> chunks = snapshotChunks;
         messages = new ArrayList<>();
         persistedMessages = new ArrayList<>();
+        snapshotSends = sends.isEmpty() ? sends : new ArrayList<>();
+        snapshotChunks = chunks.isEmpty() ? chunks : new ArrayList<>();
         return new Ready(
                 soft.equals(lastSoftState) ? null : soft,
                 hard.equals(lastHardState) ? null : hard,
@@ -910,7 +1146,10 @@ public final class RaftNode {
                 out,
                 outAfter,
                 raftLog.entriesToApply(config.maxApplyBytes()),
-                reads.takeReadStates());
+                reads.takeReadStates(),
+                raftLog.snapshotToPersist(),
+                sends.isEmpty() ? List.of() : sends,
+                chunks.isEmpty() ? List.of() : chunks);
     }
 
     /** Confirms that the host has taken over {@code ready}'s writes and applies. */
@@ -920,6 +1159,9 @@ public final class RaftNode {
         }
         if (ready.hardState() != null) {
             lastHardState = ready.hardState();
+        }
+        if (ready.snapshot() != null) {
+            raftLog.acceptSnapshotInProgress();
         }
         Entry last = ready.lastEntry();
         if (last != null) {

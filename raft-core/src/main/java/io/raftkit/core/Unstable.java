@@ -1,6 +1,7 @@
 package io.raftkit.core;
 
 import io.raftkit.spi.Entry;
+import io.raftkit.spi.SnapshotMeta;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,6 +17,10 @@ final class Unstable {
     private long offset;
     /** Entries below this index were handed to the host in a Ready (a write is in flight). */
     private long offsetInProgress;
+    /** A snapshot received from the leader that the log was reset to, not yet durable in storage; or null. */
+    private SnapshotMeta snapshot;
+    /** Whether {@link #snapshot} was handed to the host in a Ready. */
+    private boolean snapshotInProgress;
 
     Unstable(long offset) {
         this.offset = offset;
@@ -28,6 +33,37 @@ final class Unstable {
 
     boolean isEmpty() {
         return entries.isEmpty();
+    }
+
+    /** The snapshot the log was reset to and storage does not hold durably yet, or null. */
+    SnapshotMeta snapshot() {
+        return snapshot;
+    }
+
+    /** The snapshot to hand to the host, or null if none or already handed. */
+    SnapshotMeta snapshotToPersist() {
+        return snapshotInProgress ? null : snapshot;
+    }
+
+    void acceptSnapshotInProgress() {
+        snapshotInProgress = snapshot != null;
+    }
+
+    /** Storage now holds the snapshot at {@code index} durably: forget it here. */
+    void stableSnapTo(long index) {
+        if (snapshot != null && snapshot.index() == index) {
+            snapshot = null;
+            snapshotInProgress = false;
+        }
+    }
+
+    /** Resets the log to a snapshot from the leader: every entry held here goes, the next one follows it. */
+    void restore(SnapshotMeta meta) {
+        entries.clear();
+        offset = meta.index() + 1;
+        offsetInProgress = offset;
+        snapshot = meta;
+        snapshotInProgress = false;
     }
 
     /** Last index held here, or -1 if empty. */

@@ -192,6 +192,11 @@ public final class InMemoryLogStorage implements LogStorage {
         return durable.lastIndex();
     }
 
+    /** The snapshot index (the log's first index - 1) that would survive a crash now. */
+    public synchronized long durableSnapshotIndex() {
+        return durable.snapshot.index();
+    }
+
     /** The term at {@code index} that would survive a crash now, or -1 if that entry would not. */
     public synchronized long durableTermAt(long index) {
         if (index == durable.snapshot.index()) {

@@ -3,9 +3,16 @@ package io.raftkit.server;
 import io.raftkit.errors.ServerClosedException;
 import io.raftkit.errors.StateMachineException;
 import io.raftkit.errors.UnknownOutcomeException;
+import io.raftkit.spi.ClusterConfig;
 import io.raftkit.spi.Entry;
 import io.raftkit.spi.EntryType;
+import io.raftkit.spi.SnapshotMeta;
+import io.raftkit.spi.SnapshotStore;
 import io.raftkit.spi.StateMachine;
+import io.raftkit.spi.StoredSnapshot;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -20,6 +27,11 @@ import java.util.concurrent.locks.LockSupport;
  * <p>An exception from {@code apply} stops the node (fail-stop, {@link StateMachineException}):
  * the applied index stays before the failed entry, so a restarted node applies it again (from
  * {@code StateMachine.lastAppliedIndex()}).
+ *
+ * <p>Snapshots: after a batch, once the entries or bytes applied since the last snapshot pass the
+ * thresholds (or one was asked for), the state machine's view is captured here, between two
+ * applies, and written on the snapshot thread ({@link Snapshotter}). A snapshot installed from the
+ * leader is restored here too, in order with the entries before and after it.
  */
 final class Applier implements Runnable {
 
@@ -35,6 +47,14 @@ final class Applier implements Runnable {
     /** The batch being processed: if apply throws, its proposals and reads are failed with the rest. */
     private ApplyBatch current;
     private long applied;
+    /** For snapshots: the term and configuration at the applied index, entries and bytes since the last snapshot. */
+    private long appliedTerm;
+    private ClusterConfig appliedConfig;
+    private SnapshotMeta lastSnapshot;
+    private long entriesSinceSnapshot;
+    private long bytesSinceSnapshot;
+    private Snapshotter snapshotter;
+    private SnapshotStore store;
     private volatile Thread thread;
     private volatile boolean parked;
     private volatile boolean stopping;
@@ -46,6 +66,29 @@ final class Applier implements Runnable {
         this.metrics = metrics;
         this.skipUpTo = alreadyApplied;
         this.applied = alreadyApplied;
+    }
+
+    /**
+     * Turns snapshots on (before {@link #start}).
+     *
+     * @param appliedMeta the term and configuration at the applied index
+     * @param latest      the store's newest snapshot's meta, or {@link SnapshotMeta#EMPTY}
+     */
+    void snapshots(Snapshotter snapshotter, SnapshotStore store, SnapshotMeta appliedMeta, SnapshotMeta latest) {
+        this.snapshotter = snapshotter;
+        this.store = store;
+        this.appliedTerm = appliedMeta.term();
+        this.appliedConfig = appliedMeta.config();
+        this.lastSnapshot = latest;
+        this.entriesSinceSnapshot = Math.max(0, applied - latest.index());
+    }
+
+    /** A snapshot was asked for: wake the thread so it captures one at once. Any thread. */
+    void snapshotRequested() {
+        Thread t = thread;
+        if (t != null && parked) {
+            LockSupport.unpark(t);
+        }
     }
 
     void start(String nodeId) {
@@ -90,8 +133,11 @@ final class Applier implements Runnable {
                 if (stopping) {
                     break;
                 }
+                if (snapshotter != null && snapshotter.hasRequest()) {
+                    maybeSnapshot();
+                }
                 parked = true;
-                if (queue.isEmpty() && !stopping) {
+                if (queue.isEmpty() && !stopping && (snapshotter == null || !snapshotter.hasRequest())) {
                     LockSupport.park(this);
                 }
                 parked = false;
@@ -106,6 +152,9 @@ final class Applier implements Runnable {
 
     private void process(ApplyBatch b) {
         current = b;
+        if (b.restore != null) {
+            restore(b.restore);
+        }
         List<Entry> committed = b.committed;
         if (!committed.isEmpty()) {
             applyEntries(committed);
@@ -128,6 +177,53 @@ final class Applier implements Runnable {
         serveReads();
         dropCompleted();
         current = null;
+        maybeSnapshot();
+    }
+
+    private void maybeSnapshot() {
+        if (snapshotter == null || !snapshotter.due(entriesSinceSnapshot, bytesSinceSnapshot)) {
+            return;
+        }
+        if (applied <= lastSnapshot.index()) {
+            snapshotter.upToDate(lastSnapshot);
+            return;
+        }
+        SnapshotMeta meta = new SnapshotMeta(applied, appliedTerm, appliedConfig);
+        if (snapshotter.capture(stateMachine, meta)) {
+            // counted from here: the next snapshot is due a threshold after this one
+            lastSnapshot = meta;
+            entriesSinceSnapshot = 0;
+            bytesSinceSnapshot = 0;
+        }
+    }
+
+    /**
+     * Replaces the state machine's state with the snapshot installed from the leader (already
+     * durable in the store, the log compacted to it). Its checksum is verified as it is read: the
+     * rest of the stream is drained, so a mismatch the state machine did not reach still fails.
+     * A failure here is fatal: the state may be half replaced.
+     */
+    private void restore(SnapshotMeta meta) {
+        StoredSnapshot stored = store == null ? null : store.latest().orElse(null);
+        if (stored == null || !stored.meta().equals(meta)) {
+            throw new IllegalStateException("the snapshot store does not hold the snapshot to restore, " + meta
+                    + ", but " + (stored == null ? "none" : stored.meta()));
+        }
+        try (InputStream in = stored.open()) {
+            stateMachine.restoreSnapshot(in, meta.index());
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            throw new UncheckedIOException("restoring the state machine from the snapshot at index " + meta.index()
+                    + " failed", e);
+        }
+        applied = meta.index();
+        appliedTerm = meta.term();
+        appliedConfig = meta.config();
+        lastSnapshot = meta;
+        entriesSinceSnapshot = 0;
+        bytesSinceSnapshot = 0;
+        server.appliedIndex = applied;
+        server.onApplied();
     }
 
     private void applyEntries(List<Entry> committed) {
@@ -152,6 +248,12 @@ final class Applier implements Runnable {
                 }
             }
             applied = index;
+            appliedTerm = e.term();
+            entriesSinceSnapshot++;
+            bytesSinceSnapshot += e.sizeBytes();
+            if (e.type() == EntryType.CONFIG) {
+                appliedConfig = ClusterConfig.decode(e.data());
+            }
             Proposal p;
             while ((p = pending.peekFirst()) != null && p.index <= index) {
                 pending.pollFirst();

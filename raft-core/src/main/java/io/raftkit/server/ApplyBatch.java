@@ -1,6 +1,7 @@
 package io.raftkit.server;
 
 import io.raftkit.spi.Entry;
+import io.raftkit.spi.SnapshotMeta;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,6 +15,8 @@ import java.util.List;
  */
 final class ApplyBatch {
 
+    /** A snapshot from the leader to restore before the committed entries, or null. */
+    SnapshotMeta restore;
     final List<Entry> committed = new ArrayList<>();
     final List<Proposal> proposed = new ArrayList<>();
     final List<ReadRequest> reads = new ArrayList<>();
@@ -21,6 +24,6 @@ final class ApplyBatch {
     String newLeader;
 
     boolean isEmpty() {
-        return committed.isEmpty() && proposed.isEmpty() && reads.isEmpty() && !leadershipLost;
+        return committed.isEmpty() && proposed.isEmpty() && reads.isEmpty() && !leadershipLost && restore == null;
     }
 }

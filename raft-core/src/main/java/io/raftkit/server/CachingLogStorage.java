@@ -116,8 +116,22 @@ final class CachingLogStorage implements LogStorage {
 
     @Override
     public CompletableFuture<Void> compact(SnapshotMeta snapshot) {
-        clear();
-        first = snapshot.index() + 1;
+        long index = snapshot.index();
+        if (index <= storage.firstIndex() - 1) {
+            return storage.compact(snapshot); // older than the current one: ignored
+        }
+        boolean matches = holds(index) ? at(index).term() == snapshot.term()
+                : index >= storage.firstIndex() - 1 && index <= storage.lastIndex()
+                        && storage.termAt(index) == snapshot.term();
+        if (matches) {
+            // a local compaction keeps the entries after the snapshot: so does the cache
+            while (count > 0 && first <= index) {
+                evictOldest();
+            }
+        } else {
+            clear(); // the storage discards the whole log
+            first = index + 1;
+        }
         return storage.compact(snapshot);
     }
 

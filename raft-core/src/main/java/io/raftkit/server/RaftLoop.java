@@ -3,6 +3,7 @@ package io.raftkit.server;
 import io.raftkit.core.FollowerProgress;
 import io.raftkit.core.RaftNode;
 import io.raftkit.core.ReadState;
+import io.raftkit.core.SnapshotInfo;
 import io.raftkit.core.Role;
 import io.raftkit.core.SoftState;
 import io.raftkit.errors.NotLeaderException;
@@ -11,12 +12,16 @@ import io.raftkit.errors.UnknownOutcomeException;
 import io.raftkit.spi.Entry;
 import io.raftkit.spi.HardState;
 import io.raftkit.spi.LogStorage;
+import io.raftkit.spi.SnapshotMeta;
+import io.raftkit.spi.SnapshotStore;
+import io.raftkit.spi.StoredSnapshot;
 import io.raftkit.spi.Transport;
 import io.raftkit.spi.message.Message;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -36,6 +41,11 @@ import org.slf4j.LoggerFactory;
  * the leader keeps replicating while its own fsync is in flight. The loop also reports the apply
  * thread's progress to the core, which holds committed entries back past
  * {@link ServerConfig#maxUnappliedBytes()}.
+ *
+ * <p>Snapshots: a snapshot the snapshot thread made durable comes back here; the loop tells the
+ * core (a leader sends it to followers that need it) and compacts the log up to
+ * {@link ServerConfig#compactionMarginEntries()} entries before it, but only when a snapshot
+ * store exists (a durable log is never compacted without a durable snapshot).
  */
 final class RaftLoop implements Runnable {
 
@@ -56,6 +66,8 @@ final class RaftLoop implements Runnable {
     private final ConcurrentLinkedQueue<Message> inbox = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Proposal> proposals = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<ReadRequest> readQueue = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<StoredSnapshot> snapshotsTaken = new ConcurrentLinkedQueue<>();
+    private final long compactionMargin;
     /** Reads waiting for the core's ReadState, by request id, oldest first. */
     private final LinkedHashMap<Long, ReadRequest> reads = new LinkedHashMap<>();
     private final List<byte[]> commands = new ArrayList<>();
@@ -79,7 +91,8 @@ final class RaftLoop implements Runnable {
     private String leader;
 
     RaftLoop(RaftServer server, RaftNode node, LogStorage storage, Transport transport, Applier applier,
-             ServerMetrics metrics, ServerConfig config) {
+             ServerMetrics metrics, ServerConfig config, SnapshotStore snapshotStore) {
+        this.compactionMargin = config.compactionMarginEntries();
         this.server = server;
         this.id = node.nodeId();
         this.node = node;
@@ -112,7 +125,73 @@ final class RaftLoop implements Runnable {
                     public void readStates(List<ReadState> readStates) {
                         readsConfirmed(readStates);
                     }
-                }, this::wakeup, Runnable::run);
+
+                    @Override
+                    public void restore(SnapshotMeta meta) {
+                        // the entries handed out before the snapshot are applied before it is restored
+                        flushApplyBatch();
+                        applyBatch().restore = meta;
+                    }
+                }, this::wakeup, Runnable::run, snapshotStore == null ? ReadyPipeline.NO_SNAPSHOTS
+                        : new ReadyPipeline.Snapshots() {
+                            @Override
+                            public SnapshotStore store() {
+                                return snapshotStore;
+                            }
+
+                            @Override
+                            public CompletableFuture<Void> compact(SnapshotMeta meta) {
+                                CompletableFuture<Void> f = storage.compact(meta);
+                                metrics.compactedTo(meta.index());
+                                return f;
+                            }
+
+                            @Override
+                            public void received(StoredSnapshot stored) {
+                                metrics.snapshotInstalled(stored.sizeBytes(), stored.meta().index());
+                                server.snapshotIndex = stored.meta().index();
+                            }
+
+                            @Override
+                            public void chunkSent(String to, int bytes) {
+                                metrics.chunkSent(bytes);
+                            }
+
+                            @Override
+                            public void receiveFailed(SnapshotMeta meta, Exception cause) {
+                                metrics.snapshotReceiveFailed();
+                            }
+                        });
+    }
+
+    /** The snapshot thread made a snapshot durable: tell the core and compact the log (on the loop). */
+    void snapshotTaken(StoredSnapshot stored) {
+        snapshotsTaken.offer(stored);
+        wakeup();
+    }
+
+    private boolean drainSnapshotsTaken() {
+        StoredSnapshot stored;
+        boolean any = false;
+        while ((stored = snapshotsTaken.poll()) != null) {
+            any = true;
+            SnapshotMeta meta = stored.meta();
+            node.snapshotAvailable(new SnapshotInfo(meta, stored.sizeBytes(), stored.crc32c()));
+            server.snapshotIndex = Math.max(server.snapshotIndex, meta.index());
+            long compactTo = meta.index() - compactionMargin;
+            if (compactTo > node.firstIndex() - 1 && compactTo <= node.lastIndex()) {
+                SnapshotMeta point = node.snapshotMetaAt(compactTo);
+                storage.compact(point).whenComplete((v, e) -> {
+                    if (e != null) {
+                        log.warn("{}: compacting the log to index {} failed; the log keeps those entries", id,
+                                compactTo, e);
+                    }
+                });
+                metrics.compactedTo(compactTo);
+                log.debug("{} compacted its log to index {} (snapshot at {})", id, compactTo, meta.index());
+            }
+        }
+        return any;
     }
 
     void start() {
@@ -190,6 +269,7 @@ final class RaftLoop implements Runnable {
                     work = true;
                 }
                 work |= drainMessages();
+                work |= drainSnapshotsTaken();
                 work |= pipeline.releaseDurable();
                 work |= reportApplied();
                 work |= drainReads();
@@ -217,7 +297,8 @@ final class RaftLoop implements Runnable {
     }
 
     private boolean hasWork() {
-        if (stopRequested || !inbox.isEmpty() || !proposals.isEmpty() || !readQueue.isEmpty()) {
+        if (stopRequested || !inbox.isEmpty() || !proposals.isEmpty() || !readQueue.isEmpty()
+                || !snapshotsTaken.isEmpty()) {
             return true;
         }
         return pipeline.hasReleasable() || (applyWaitsForHost && server.appliedIndex != reportedApplied);
@@ -374,7 +455,9 @@ final class RaftLoop implements Runnable {
         if (role != Role.LEADER) {
             for (String f : node.clusterConfig().allVoters()) {
                 metrics.followerLag(f, 0);
+                metrics.installProgress(f, 0, 0);
             }
+            server.installs = Map.of();
         }
     }
 
@@ -402,14 +485,24 @@ final class RaftLoop implements Runnable {
                 r.fail(r.timedOut(TimeUnit.NANOSECONDS.toMillis(requestTimeoutNanos)));
             }
         }
-        if (metrics.enabled() && role == Role.LEADER) {
+        if (role == Role.LEADER) {
             long last = node.lastIndex();
+            Map<String, ServerStatus.InstallProgress> installs = null;
             for (String f : node.clusterConfig().allVoters()) {
                 FollowerProgress pr = node.progress(f);
                 if (pr != null && !f.equals(id)) {
                     metrics.followerLag(f, Math.max(0, last - pr.match()));
+                    metrics.installProgress(f, pr.snapshotBytesAcked(), pr.snapshotBytesTotal());
+                    if (pr.snapshotBytesTotal() > 0) {
+                        if (installs == null) {
+                            installs = new java.util.TreeMap<>();
+                        }
+                        installs.put(f, new ServerStatus.InstallProgress(pr.snapshotBytesAcked(),
+                                pr.snapshotBytesTotal()));
+                    }
                 }
             }
+            server.installs = installs == null ? Map.of() : Map.copyOf(installs);
         }
     }
 
@@ -436,11 +529,16 @@ final class RaftLoop implements Runnable {
         if (server.lastIndex != last) {
             server.lastIndex = last;
         }
+        long first = node.firstIndex();
+        if (server.firstIndex != first) {
+            server.firstIndex = first;
+        }
     }
 
     /** The loop is ending: fail what it holds, then let the apply thread finish and stop. */
     private void shutdown() {
         inbox.clear();
+        pipeline.close();
         Throwable fatal = server.failure();
         ServerClosedException closed = fatal == null ? new ServerClosedException("the server is closed")
                 : new ServerClosedException("the server stopped after a fatal error: " + fatal, fatal);

@@ -3,6 +3,7 @@ package io.raftkit.server;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.raftkit.core.RaftNode;
 import io.raftkit.core.Role;
+import io.raftkit.core.SnapshotInfo;
 import io.raftkit.errors.NotLeaderException;
 import io.raftkit.errors.OverloadedException;
 import io.raftkit.errors.ServerClosedException;
@@ -11,10 +12,18 @@ import io.raftkit.errors.UnknownOutcomeException;
 import io.raftkit.spi.ClusterConfig;
 import io.raftkit.spi.ClusterId;
 import io.raftkit.spi.Entry;
+import io.raftkit.memory.InMemoryLogStorage;
+import io.raftkit.memory.InMemorySnapshotStore;
 import io.raftkit.spi.LogStorage;
+import io.raftkit.spi.SnapshotMeta;
+import io.raftkit.spi.SnapshotStore;
 import io.raftkit.spi.StateMachine;
+import io.raftkit.spi.StoredSnapshot;
 import io.raftkit.spi.Transport;
 import io.raftkit.spi.TransportContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -110,6 +119,24 @@ import org.slf4j.LoggerFactory;
  * A server restarted on the same storage continues from it; the state machine's
  * {@link StateMachine#lastAppliedIndex()} tells which entries it already has, and only later ones
  * are applied.
+ *
+ * <h2>Snapshots and log compaction</h2>
+ * Once {@link ServerConfig#snapshotThresholdEntries()} entries (or
+ * {@link ServerConfig#snapshotThresholdBytes()} of them) were applied since the last snapshot, or
+ * when {@link #snapshot()} is called, the apply thread captures the state machine's view
+ * ({@link StateMachine#captureSnapshot()}), the thread {@code raft-snapshot-<id>} writes it into
+ * the {@link SnapshotStore} ({@link Builder#snapshotStore}), and the log is then compacted up to
+ * {@link ServerConfig#compactionMarginEntries()} entries before it. A follower that needs entries
+ * the leader compacted away receives the snapshot in chunks (InstallSnapshot). A durable log is
+ * never compacted without a durable snapshot: without a store, an {@link InMemoryLogStorage} gets
+ * an {@link InMemorySnapshotStore}, any other log keeps every entry (a warning says so). A state
+ * machine without snapshot support keeps every entry too.
+ *
+ * <p>At start, the newest snapshot in the store comes first: if the log does not reach it or
+ * disagrees with it (a crash after a received snapshot was committed to the store but before the
+ * log was compacted to it), the log is compacted to it; a state machine whose
+ * {@link StateMachine#lastAppliedIndex()} is below it is restored from it; then the log after it is
+ * applied.
  */
 public final class RaftServer implements AutoCloseable {
 
@@ -121,6 +148,8 @@ public final class RaftServer implements AutoCloseable {
     public static final String DEFAULT_CLUSTER_NAME = "raftkit";
 
     private static final int ENTRY_CACHE_ENTRIES = 1 << 15;
+    /** A snapshot chunk's fields besides its data, with the configuration, generously. */
+    private static final int SNAPSHOT_CHUNK_OVERHEAD_BYTES = 4096;
     private static final long ENTRY_CACHE_BYTES = 32L << 20;
 
     private final String id;
@@ -128,6 +157,7 @@ public final class RaftServer implements AutoCloseable {
     private final Map<String, InetSocketAddress> members;
     private final Transport transport;
     private final LogStorage storage;
+    private final SnapshotStore snapshotStore;
     private final StateMachine stateMachine;
     private final ServerConfig config;
     private final MeterRegistry registry;
@@ -150,6 +180,7 @@ public final class RaftServer implements AutoCloseable {
     private RaftLoop loop;
     private Applier applier;
     private RequestTimer timer;
+    private Snapshotter snapshotter;
 
     // published by the loop (role, term, leader, commit, last) and the apply thread (applied)
     volatile Role role = Role.FOLLOWER;
@@ -158,6 +189,9 @@ public final class RaftServer implements AutoCloseable {
     volatile long commitIndex;
     volatile long lastIndex;
     volatile long appliedIndex;
+    volatile long snapshotIndex;
+    volatile long firstIndex = 1;
+    volatile Map<String, ServerStatus.InstallProgress> installs = Map.of();
     /** Committed-entry bytes the loop handed to the apply thread and not applied yet (written by the loop). */
     final UnappliedBytes unapplied = new UnappliedBytes();
 
@@ -167,6 +201,8 @@ public final class RaftServer implements AutoCloseable {
         this.clusterId = ClusterId.derive(b.clusterName, members.keySet());
         this.transport = b.transport;
         this.storage = b.storage;
+        this.snapshotStore = b.snapshotStore != null ? b.snapshotStore
+                : b.storage instanceof InMemoryLogStorage ? new InMemorySnapshotStore() : null;
         this.stateMachine = b.stateMachine;
         this.config = b.config;
         this.registry = b.registry;
@@ -234,10 +270,11 @@ public final class RaftServer implements AutoCloseable {
         checkAppendsFitTransport();
         MemberListCheck.verify(id, storage, members.keySet());
         RaftNode.bootstrap(storage, ClusterConfig.of(members.keySet()));
-        long alreadyApplied = stateMachine.lastAppliedIndex();
+        StoredSnapshot latestSnapshot = snapshotStore == null ? null : snapshotStore.latest().orElse(null);
+        long alreadyApplied = startFromSnapshot(latestSnapshot);
         // recent entries stay in memory: the leader applies what it just wrote without a disk read
         LogStorage cached = new CachingLogStorage(storage, ENTRY_CACHE_ENTRIES, ENTRY_CACHE_BYTES);
-        RaftNode node = new RaftNode(config.toRaftConfig(id), cached, alreadyApplied,
+        RaftNode node = new RaftNode(coreConfig(), cached, alreadyApplied,
                 new Random(id.hashCode() * 31L + System.nanoTime()));
         List<String> followers = new ArrayList<>(members.keySet());
         followers.remove(id);
@@ -247,8 +284,21 @@ public final class RaftServer implements AutoCloseable {
         this.commitIndex = node.commitIndex();
         this.lastIndex = node.lastIndex();
         this.appliedIndex = Math.max(alreadyApplied, storage.firstIndex() - 1);
+        this.firstIndex = node.firstIndex();
         this.applier = new Applier(this, stateMachine, metrics, appliedIndex);
-        this.loop = new RaftLoop(this, node, cached, transport, applier, metrics, config);
+        this.loop = new RaftLoop(this, node, cached, transport, applier, metrics, config, snapshotStore);
+        if (snapshotStore != null) {
+            SnapshotMeta latest = latestSnapshot == null ? SnapshotMeta.EMPTY : latestSnapshot.meta();
+            if (latestSnapshot != null) {
+                node.snapshotAvailable(new SnapshotInfo(latest, latestSnapshot.sizeBytes(), latestSnapshot.crc32c()));
+                snapshotIndex = latest.index();
+            }
+            this.snapshotter = new Snapshotter(id, snapshotStore, metrics, loop::snapshotTaken, callbacks, config);
+            applier.snapshots(snapshotter, snapshotStore, node.snapshotMetaAt(appliedIndex), latest);
+        } else {
+            log.warn("{}: no snapshot store: snapshots and log compaction are off, the log keeps every entry"
+                    + " (give the builder a snapshotStore)", id);
+        }
         this.timer = new RequestTimer("raft-timer-" + id, config.requestTimeout().toNanos());
         state = State.RUNNING;
         notifier.start();
@@ -267,6 +317,86 @@ public final class RaftServer implements AutoCloseable {
         log.info("{} started in cluster {}: members {}, last index {}, commit {}, state machine at {}", id, clusterId,
                 members.keySet(), lastIndex, commitIndex, alreadyApplied);
         return this;
+    }
+
+    /**
+     * The core's settings; a snapshot chunk is made smaller than {@link ServerConfig#snapshotChunkBytes()}
+     * if the transport could not carry it (a chunk it drops would be resent for ever).
+     */
+    private io.raftkit.core.RaftConfig coreConfig() {
+        io.raftkit.core.RaftConfig core = config.toRaftConfig(id);
+        long fits = transport.maxMessageBytes() - SNAPSHOT_CHUNK_OVERHEAD_BYTES;
+        if (core.snapshotChunkBytes() > fits) {
+            int chunk = (int) Math.max(1, fits);
+            log.info("{}: snapshot chunks of {} bytes, not {}: the transport carries messages of at most {} bytes", id,
+                    chunk, core.snapshotChunkBytes(), transport.maxMessageBytes());
+            core = core.withSnapshotTransfer(chunk, core.snapshotChunksInFlight(), core.snapshotBytesPerTick());
+        }
+        return core;
+    }
+
+    /**
+     * Brings the log and the state machine to the store's newest snapshot, before the core starts.
+     *
+     * @return the index the state machine has applied
+     */
+    private long startFromSnapshot(StoredSnapshot latest) {
+        long applied = stateMachine.lastAppliedIndex();
+        if (latest != null) {
+            SnapshotMeta meta = latest.meta();
+            boolean logReaches = meta.index() <= storage.lastIndex() && meta.index() >= storage.firstIndex() - 1;
+            if (!logReaches || storage.termAt(meta.index()) != meta.term()) {
+                // a crash between the store's commit and the log's compaction: finish the switch
+                log.info("{}: the log (first {}, last {}) does not hold the snapshot at index {} (term {}): compacting"
+                        + " it to the snapshot", id, storage.firstIndex(), storage.lastIndex(), meta.index(),
+                        meta.term());
+                storage.compact(meta).join();
+            }
+            if (applied < meta.index()) {
+                try (InputStream in = latest.open()) {
+                    stateMachine.restoreSnapshot(in, meta.index());
+                    in.transferTo(java.io.OutputStream.nullOutputStream()); // verifies the checksum to the end
+                } catch (IOException e) {
+                    throw new UncheckedIOException("server " + id + ": restoring the state machine from the snapshot"
+                            + " at index " + meta.index() + " failed", e);
+                }
+                log.info("{} restored its state machine from the snapshot at index {}", id, meta.index());
+                applied = meta.index();
+            }
+        }
+        if (applied < storage.firstIndex() - 1) {
+            throw new IllegalStateException("server " + id + ": the log starts at index " + storage.firstIndex()
+                    + " but the state machine has applied only up to " + applied + " and no snapshot in the store"
+                    + " covers the entries between: the snapshot store lost its snapshot");
+        }
+        return applied;
+    }
+
+    /**
+     * Takes a snapshot now (the thresholds in {@link ServerConfig} take them on their own). At most
+     * one is in progress: while one is, this returns that one.
+     *
+     * @return a future completed with the snapshot's metadata once it is durable in the store (the
+     *         log is compacted right after); it fails if the state machine does not support
+     *         snapshots ({@link UnsupportedOperationException}), if there is no snapshot store
+     *         ({@link IllegalStateException}), or if taking it failed
+     */
+    public CompletableFuture<SnapshotMeta> snapshot() {
+        if (state != State.RUNNING) {
+            return CompletableFuture.failedFuture(closedException());
+        }
+        if (snapshotter == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("server " + id
+                    + " has no snapshot store: give the builder a snapshotStore"));
+        }
+        CompletableFuture<SnapshotMeta> f = snapshotter.request();
+        applier.snapshotRequested();
+        return f;
+    }
+
+    /** The snapshot store, or null if this server keeps none. */
+    public SnapshotStore snapshotStore() {
+        return snapshotStore;
     }
 
     /**
@@ -381,7 +511,7 @@ public final class RaftServer implements AutoCloseable {
     public ServerStatus status() {
         Throwable f = failure;
         return new ServerStatus(id, role, term, leader, commitIndex, appliedIndex, lastIndex, state == State.RUNNING,
-                f == null ? null : describe(f));
+                f == null ? null : describe(f), snapshotIndex, firstIndex, installs);
     }
 
     private static String describe(Throwable t) {
@@ -431,6 +561,9 @@ public final class RaftServer implements AutoCloseable {
             if (loop == null) {
                 closeTransport();
                 closeQuietly(storage);
+                if (snapshotStore != null) {
+                    closeQuietly(snapshotStore);
+                }
                 return;
             }
         }
@@ -441,7 +574,13 @@ public final class RaftServer implements AutoCloseable {
         join(applier.thread());
         timer.stop();
         join(timer.thread());
+        if (snapshotter != null) {
+            snapshotter.close();
+        }
         closeQuietly(storage);
+        if (snapshotStore != null) {
+            closeQuietly(snapshotStore);
+        }
         metrics.close();
         // last: they complete what the threads above failed; a callback blocked for ever delays this
         stopAndJoin(callbackThread);
@@ -570,6 +709,7 @@ public final class RaftServer implements AutoCloseable {
         private Transport transport;
         private LogStorage storage;
         private StateMachine stateMachine;
+        private SnapshotStore snapshotStore;
         private ServerConfig config = ServerConfig.defaults();
         private MeterRegistry registry;
         private final List<LeaderListener> listeners = new ArrayList<>();
@@ -623,6 +763,16 @@ public final class RaftServer implements AutoCloseable {
         /** The log storage; the server closes it. An empty one is bootstrapped with the members. */
         public Builder logStorage(LogStorage storage) {
             this.storage = storage;
+            return this;
+        }
+
+        /**
+         * Where snapshots are kept; the server closes it. Without one, an
+         * {@link InMemoryLogStorage} gets an {@link InMemorySnapshotStore}; any other (durable)
+         * log is never compacted, since a durable log must not lose entries no durable snapshot holds.
+         */
+        public Builder snapshotStore(SnapshotStore store) {
+            this.snapshotStore = Objects.requireNonNull(store, "store");
             return this;
         }
 

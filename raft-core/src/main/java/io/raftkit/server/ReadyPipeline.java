@@ -3,12 +3,20 @@ package io.raftkit.server;
 import io.raftkit.core.RaftNode;
 import io.raftkit.core.ReadState;
 import io.raftkit.core.Ready;
+import io.raftkit.core.SnapshotInfo;
+import io.raftkit.core.SnapshotSend;
 import io.raftkit.core.SoftState;
 import io.raftkit.errors.LogStorageException;
 import io.raftkit.spi.Entry;
 import io.raftkit.spi.HardState;
+import io.raftkit.spi.SnapshotMeta;
+import io.raftkit.spi.SnapshotSink;
+import io.raftkit.spi.SnapshotStore;
+import io.raftkit.spi.StoredSnapshot;
 import io.raftkit.spi.message.AppendRequest;
 import io.raftkit.spi.message.Message;
+import io.raftkit.spi.message.SnapshotChunk;
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Objects;
@@ -17,6 +25,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * <b>Internal</b>: public only so the simulator drives the very code the runtime runs; not part of
@@ -45,9 +56,19 @@ import java.util.function.Consumer;
  *       too), or at release, whichever claims them first.</li>
  *   <li>A failed write is fatal: {@link #releaseDurable()} throws, so nothing written after it
  *       is ever acknowledged.</li>
+ *   <li>Snapshots (InstallSnapshot): the chunks the leader's core asks for are read from the
+ *       snapshot store and sent with the Ready's messages; a chunk that can no longer be read (a
+ *       newer snapshot replaced it) is not sent, and the core's retry sends the newer one. On a
+ *       follower, chunks received go into one open {@link SnapshotSink} (at most one: the first
+ *       chunk of a transfer discards a partial one), the last one commits it with the leader's
+ *       checksum, and only then does the core switch to it; the log compaction that follows is
+ *       the first part of the next write, so the "done" answer leaves only once the store and
+ *       the log hold the snapshot durably.</li>
  * </ul>
  */
 public final class ReadyPipeline {
+
+    private static final Logger log = LoggerFactory.getLogger(ReadyPipeline.class);
 
     /** The calls the pipeline makes on its node: {@link RaftNode}'s, narrowed so the pipeline is testable alone. */
     interface Core {
@@ -56,7 +77,53 @@ public final class ReadyPipeline {
         void persisted(long index, long term);
 
         void step(Message message);
+
+        default void persistedSnapshot(SnapshotMeta meta) {
+        }
+
+        default void snapshotReceived(SnapshotMeta meta) {
+        }
+
+        default void snapshotReceiveFailed(SnapshotMeta meta) {
+        }
+
+        default void snapshotAvailable(SnapshotInfo info) {
+        }
     }
+
+    /** What a node does with snapshots besides the Ready: where they are kept, and how the log is compacted. */
+    public interface Snapshots {
+        /** The node's snapshot store, or null if it keeps none (then it can neither send nor receive one). */
+        SnapshotStore store();
+
+        /** Compacts the log storage to {@code meta} ({@link io.raftkit.spi.LogStorage#compact}). */
+        CompletableFuture<Void> compact(SnapshotMeta meta);
+
+        /** A snapshot received from the leader was committed to the store (for metrics); called on the owner. */
+        default void received(StoredSnapshot stored) {
+        }
+
+        /** Snapshot bytes were sent to a follower (for metrics); called on the owner. */
+        default void chunkSent(String to, int bytes) {
+        }
+
+        /** A received chunk could not be stored or the snapshot not committed (for metrics). */
+        default void receiveFailed(SnapshotMeta meta, Exception cause) {
+        }
+    }
+
+    /** No snapshot store: the node never compacts, sends or receives snapshots. */
+    static final Snapshots NO_SNAPSHOTS = new Snapshots() {
+        @Override
+        public SnapshotStore store() {
+            return null;
+        }
+
+        @Override
+        public CompletableFuture<Void> compact(SnapshotMeta meta) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no snapshot store"));
+        }
+    };
 
     /** Where a Ready's write goes: {@link io.raftkit.spi.LogStorage#append} or a decorator of it. */
     @FunctionalInterface
@@ -75,6 +142,14 @@ public final class ReadyPipeline {
 
         /** ReadIndex reads that are safe once their index is applied, never empty. */
         void readStates(List<ReadState> readStates);
+
+        /**
+         * The state machine must be restored from the snapshot store's snapshot at {@code meta}'s
+         * index before the committed entries that follow (a snapshot installed from the leader).
+         */
+        default void restore(SnapshotMeta meta) {
+            throw new UnsupportedOperationException("this host cannot restore snapshots");
+        }
     }
 
     /**
@@ -86,11 +161,14 @@ public final class ReadyPipeline {
         final CompletableFuture<Void> future;
         final List<Message> persistedMessages;
         final Entry last;
+        final SnapshotMeta snapshot;
 
-        PendingWrite(CompletableFuture<Void> future, List<Message> persistedMessages, Entry last) {
+        PendingWrite(CompletableFuture<Void> future, List<Message> persistedMessages, Entry last,
+                     SnapshotMeta snapshot) {
             this.future = future;
             this.persistedMessages = persistedMessages;
             this.last = last;
+            this.snapshot = snapshot;
         }
 
         /** True for the one caller that gets to send the messages. */
@@ -110,7 +188,10 @@ public final class ReadyPipeline {
     private final ApplySink sink;
     private final Runnable wakeup;
     private final Executor completions;
+    private final Snapshots snapshots;
     private final ArrayDeque<PendingWrite> writes = new ArrayDeque<>();
+    /** The snapshot being received from the leader, or null. */
+    private SnapshotSink receiving;
     /** The last hard state handed to storage, and a newer one that differs from it only in commit. */
     private HardState writtenHardState;
     private HardState deferredHardState;
@@ -128,6 +209,16 @@ public final class ReadyPipeline {
      */
     public ReadyPipeline(RaftNode node, HardState durableHardState, Storage storage, Consumer<Message> send,
                          ApplySink sink, Runnable wakeup, Executor completions) {
+        this(node, durableHardState, storage, send, sink, wakeup, completions, NO_SNAPSHOTS);
+    }
+
+    /**
+     * A pipeline that also sends, receives and installs snapshots (see the class comment).
+     *
+     * @param snapshots the snapshot store and the log's compaction
+     */
+    public ReadyPipeline(RaftNode node, HardState durableHardState, Storage storage, Consumer<Message> send,
+                         ApplySink sink, Runnable wakeup, Executor completions, Snapshots snapshots) {
         this(node.nodeId(), new Core() {
             @Override
             public void advance(Ready ready) {
@@ -143,11 +234,37 @@ public final class ReadyPipeline {
             public void step(Message message) {
                 node.step(message);
             }
-        }, durableHardState, storage, send, sink, wakeup, completions);
+
+            @Override
+            public void persistedSnapshot(SnapshotMeta meta) {
+                node.persistedSnapshot(meta);
+            }
+
+            @Override
+            public void snapshotReceived(SnapshotMeta meta) {
+                node.snapshotReceived(meta);
+            }
+
+            @Override
+            public void snapshotReceiveFailed(SnapshotMeta meta) {
+                node.snapshotReceiveFailed(meta);
+            }
+
+            @Override
+            public void snapshotAvailable(SnapshotInfo info) {
+                node.snapshotAvailable(info);
+            }
+        }, durableHardState, storage, send, sink, wakeup, completions, snapshots);
     }
 
     ReadyPipeline(String id, Core node, HardState durableHardState, Storage storage, Consumer<Message> send,
                   ApplySink sink, Runnable wakeup, Executor completions) {
+        this(id, node, durableHardState, storage, send, sink, wakeup, completions, NO_SNAPSHOTS);
+    }
+
+    ReadyPipeline(String id, Core node, HardState durableHardState, Storage storage, Consumer<Message> send,
+                  ApplySink sink, Runnable wakeup, Executor completions, Snapshots snapshots) {
+        this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
         this.id = Objects.requireNonNull(id, "id");
         this.node = Objects.requireNonNull(node, "node");
         this.writtenHardState = durableHardState;
@@ -173,12 +290,24 @@ public final class ReadyPipeline {
                 send.accept(m);
             }
         }
+        for (SnapshotSend s : rd.snapshotSends()) {
+            sendChunk(s);
+        }
         HardState hs = hardStateToWrite(rd);
         List<Message> after = rd.persistedMessages();
         PendingWrite pending = null;
-        if (hs != null || !rd.entries().isEmpty()) {
-            CompletableFuture<Void> write = storage.append(hs, rd.entries());
-            PendingWrite w = new PendingWrite(write, after, rd.lastEntry());
+        SnapshotMeta snap = rd.snapshot();
+        if (hs != null || !rd.entries().isEmpty() || snap != null) {
+            CompletableFuture<Void> write;
+            if (snap != null) {
+                // the log is reset to the snapshot before the entries after it are written
+                CompletableFuture<Void> compaction = snapshots.compact(snap);
+                write = hs != null || !rd.entries().isEmpty()
+                        ? CompletableFuture.allOf(compaction, storage.append(hs, rd.entries())) : compaction;
+            } else {
+                write = storage.append(hs, rd.entries());
+            }
+            PendingWrite w = new PendingWrite(write, after, rd.lastEntry(), snap);
             pending = w;
             write.whenCompleteAsync((v, e) -> {
                 if (e == null && !w.persistedMessages.isEmpty()) {
@@ -186,6 +315,9 @@ public final class ReadyPipeline {
                 }
                 wakeup.run();
             }, completions);
+        }
+        if (snap != null) {
+            sink.restore(snap);
         }
         if (!rd.committedEntries().isEmpty()) {
             sink.committed(rd.committedEntries());
@@ -198,11 +330,106 @@ public final class ReadyPipeline {
             writes.addLast(pending);
         } else if (!after.isEmpty()) {
             if (writes.isEmpty()) {
-                releasePersisted(after, null, true); // every earlier write is already durable
+                releasePersisted(after, null, null, true); // every earlier write is already durable
             } else {
-                writes.addLast(new PendingWrite(null, after, null));
+                writes.addLast(new PendingWrite(null, after, null, null));
             }
         }
+        if (!rd.snapshotChunks().isEmpty()) {
+            receiveChunks(rd.snapshotChunks());
+        }
+    }
+
+    /** Reads a chunk the core asked for from the store and sends it; skipped if that snapshot is gone. */
+    private void sendChunk(SnapshotSend s) {
+        SnapshotStore store = snapshots.store();
+        StoredSnapshot stored = store == null ? null : store.latest().orElse(null);
+        if (stored == null || !stored.meta().equals(s.snapshot().meta())) {
+            log.debug("{}: snapshot {} is no longer in the store; chunk at {} not sent", id, s.snapshot().meta(),
+                    s.offset());
+            return;
+        }
+        byte[] data = new byte[s.length()];
+        try {
+            int done = 0;
+            while (done < data.length) {
+                int n = stored.read(s.offset() + done, data, done, data.length - done);
+                if (n < 0) {
+                    throw new IOException("the snapshot ends at " + (s.offset() + done) + ", before the chunk");
+                }
+                done += n;
+            }
+        } catch (IOException e) {
+            log.warn("{}: cannot read the snapshot at index {} to send it to {}: {}", id, s.snapshot().index(), s.to(),
+                    e.toString());
+            return; // lost, as far as the core can tell: it sends again after its retry interval
+        }
+        send.accept(s.toMessage(id, data));
+        snapshots.chunkSent(s.to(), data.length);
+    }
+
+    /**
+     * Appends received chunks (in order, each continuing the one before) to the open sink; the
+     * first chunk of a transfer opens a new one, discarding a partial one; the last commits it with
+     * the leader's checksum. The core hears of the outcome of the last chunk, or of any failure.
+     */
+    private void receiveChunks(List<SnapshotChunk> chunks) {
+        SnapshotMeta failed = null;
+        for (SnapshotChunk c : chunks) {
+            if (c.meta().equals(failed)) {
+                continue;
+            }
+            try {
+                receiveChunk(c);
+            } catch (IOException | RuntimeException e) {
+                log.warn("{}: cannot store the snapshot at index {} from {}: {}", id, c.meta().index(), c.from(),
+                        e.toString());
+                closeReceiving();
+                failed = c.meta();
+                snapshots.receiveFailed(c.meta(), e);
+                node.snapshotReceiveFailed(c.meta());
+            }
+        }
+    }
+
+    private void receiveChunk(SnapshotChunk c) throws IOException {
+        if (c.offset() == 0) {
+            closeReceiving();
+            SnapshotStore store = snapshots.store();
+            if (store == null) {
+                throw new IOException("this node has no snapshot store");
+            }
+            receiving = store.begin(c.meta());
+        }
+        if (receiving == null || !receiving.meta().equals(c.meta()) || receiving.size() != c.offset()) {
+            throw new IOException("chunk at " + c.offset() + " does not continue the snapshot being received");
+        }
+        receiving.write(c.data(), 0, c.data().length);
+        if (c.last()) {
+            SnapshotSink sink = receiving;
+            receiving = null;
+            StoredSnapshot stored;
+            try {
+                stored = sink.commit(c.snapshotCrc32c());
+            } finally {
+                sink.close();
+            }
+            snapshots.received(stored);
+            node.snapshotAvailable(new SnapshotInfo(stored.meta(), stored.sizeBytes(), stored.crc32c()));
+            node.snapshotReceived(c.meta());
+        }
+    }
+
+    private void closeReceiving() {
+        if (receiving != null) {
+            receiving.close();
+            receiving = null;
+        }
+    }
+
+    /** Discards a partial snapshot being received (the node is stopping). */
+    public void close() {
+        closeReceiving();
     }
 
     /**
@@ -220,7 +447,7 @@ public final class ReadyPipeline {
             if (w.future != null && w.future.isCompletedExceptionally()) {
                 throw writeFailed(w.future);
             }
-            releasePersisted(w.persistedMessages, w.last, w.persistedMessages.isEmpty() || w.claimSend());
+            releasePersisted(w.persistedMessages, w.last, w.snapshot, w.persistedMessages.isEmpty() || w.claimSend());
             any = true;
         }
         return any;
@@ -251,7 +478,11 @@ public final class ReadyPipeline {
                 + " acknowledges what is not durable", cause);
     }
 
-    private void releasePersisted(List<Message> persistedMessages, Entry last, boolean sendToOthers) {
+    private void releasePersisted(List<Message> persistedMessages, Entry last, SnapshotMeta snapshot,
+                                  boolean sendToOthers) {
+        if (snapshot != null) {
+            node.persistedSnapshot(snapshot);
+        }
         if (last != null) {
             node.persisted(last.index(), last.term());
         }

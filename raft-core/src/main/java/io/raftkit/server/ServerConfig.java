@@ -42,6 +42,17 @@ import java.util.Objects;
  *       ({@link UnknownOutcomeException} for a command, {@link java.util.concurrent.TimeoutException}
  *       for a read), counted by a timer of its own, whatever the state machine is doing: a command that
  *       timed out may still be applied later</td></tr>
+ *   <tr><td>{@code snapshotThresholdEntries}</td><td>100,000</td><td>a snapshot is taken once this many
+ *       entries were applied since the last one (or {@code snapshotThresholdBytes} of them)</td></tr>
+ *   <tr><td>{@code snapshotThresholdBytes}</td><td>256 MiB</td><td>the same in entry bytes</td></tr>
+ *   <tr><td>{@code compactionMarginEntries}</td><td>5,000</td><td>entries kept in the log before a
+ *       snapshot's index when the log is compacted, so a follower slightly behind catches up from the log</td></tr>
+ *   <tr><td>{@code snapshotChunkBytes}</td><td>1 MiB</td><td>the most snapshot bytes in one message to a
+ *       follower that installs a snapshot (smaller if the transport cannot carry it)</td></tr>
+ *   <tr><td>{@code snapshotChunksInFlight}</td><td>4</td><td>chunks sent to one follower and not yet
+ *       acknowledged</td></tr>
+ *   <tr><td>{@code installMaxBytesPerSecond}</td><td>128 MiB</td><td>the leader's rate limit for all
+ *       snapshot transfers together, so catching one node up does not starve replication (0 = none)</td></tr>
  *   <tr><td>{@code preVote}, {@code checkQuorum}</td><td>on</td><td>thesis §9.6: a rejoining node cannot
  *       disrupt a healthy leader; a leader that lost its quorum steps down</td></tr>
  * </table>
@@ -50,7 +61,9 @@ public record ServerConfig(Duration tick, Duration electionTimeout, Duration hea
                            int maxBatchEntries, long maxAppendBytes, int maxInflightAppends,
                            long maxInflightBytes, long applyBatchBytes, int maxPendingRequests,
                            long maxPendingBytes, Duration requestTimeout, boolean preVote, boolean checkQuorum,
-                           long maxUnappliedBytes) {
+                           long maxUnappliedBytes, long snapshotThresholdEntries, long snapshotThresholdBytes,
+                           long compactionMarginEntries, int snapshotChunkBytes, int snapshotChunksInFlight,
+                           long installMaxBytesPerSecond) {
 
     public ServerConfig {
         requirePositive("tick", tick);
@@ -87,6 +100,29 @@ public record ServerConfig(Duration tick, Duration electionTimeout, Duration hea
         if (maxUnappliedBytes < 1) {
             throw new IllegalArgumentException("maxUnappliedBytes must be >= 1, was " + maxUnappliedBytes);
         }
+        if (snapshotThresholdEntries < 1) {
+            throw new IllegalArgumentException("snapshotThresholdEntries must be >= 1, was " + snapshotThresholdEntries);
+        }
+        if (snapshotThresholdBytes < 1) {
+            throw new IllegalArgumentException("snapshotThresholdBytes must be >= 1, was " + snapshotThresholdBytes);
+        }
+        if (compactionMarginEntries < 0) {
+            throw new IllegalArgumentException("compactionMarginEntries must be >= 0, was " + compactionMarginEntries);
+        }
+        if (snapshotChunkBytes < 1) {
+            throw new IllegalArgumentException("snapshotChunkBytes must be >= 1, was " + snapshotChunkBytes);
+        }
+        if (snapshotChunksInFlight < 1) {
+            throw new IllegalArgumentException("snapshotChunksInFlight must be >= 1, was " + snapshotChunksInFlight);
+        }
+        if (installMaxBytesPerSecond < 0) {
+            throw new IllegalArgumentException("installMaxBytesPerSecond must be >= 0 (0 = no limit), was "
+                    + installMaxBytesPerSecond);
+        }
+        if (installMaxBytesPerSecond > 0 && bytesPerTick(installMaxBytesPerSecond, tick) < 1) {
+            throw new IllegalArgumentException("installMaxBytesPerSecond (" + installMaxBytesPerSecond
+                    + ") is below one byte per tick (" + tick + ")");
+        }
         if (maxPendingRequests < 1) {
             throw new IllegalArgumentException("maxPendingRequests must be >= 1, was " + maxPendingRequests);
         }
@@ -113,7 +149,11 @@ public record ServerConfig(Duration tick, Duration electionTimeout, Duration hea
     public static ServerConfig defaults() {
         return new ServerConfig(Duration.ofMillis(10), Duration.ofSeconds(1), Duration.ofMillis(100),
                 4096, 1 << 20, 256, 32L << 20, 16L << 20, 65_536, 64L << 20, Duration.ofSeconds(10), true, true,
-                64L << 20);
+                64L << 20, 100_000, 256L << 20, 5_000, 1 << 20, 4, 128L << 20);
+    }
+
+    private static long bytesPerTick(long perSecond, Duration tick) {
+        return (long) ((double) perSecond * tick.toNanos() / 1_000_000_000L);
     }
 
     /** The election timeout in ticks, as the core counts it. */
@@ -129,91 +169,140 @@ public record ServerConfig(Duration tick, Duration electionTimeout, Duration hea
     /** The core's settings for node {@code id}. */
     RaftConfig toRaftConfig(String id) {
         return new RaftConfig(id, electionTicks(), heartbeatTicks(), maxAppendBytes, maxInflightAppends,
-                maxInflightBytes, applyBatchBytes, preVote, checkQuorum, maxUnappliedBytes);
+                maxInflightBytes, applyBatchBytes, preVote, checkQuorum, maxUnappliedBytes, snapshotChunkBytes,
+                snapshotChunksInFlight, installMaxBytesPerSecond == 0 ? 0 : bytesPerTick(installMaxBytesPerSecond, tick));
     }
 
     public ServerConfig withTick(Duration value) {
         return new ServerConfig(value, electionTimeout, heartbeatInterval, maxBatchEntries, maxAppendBytes,
                 maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, maxPendingBytes,
-                requestTimeout, preVote, checkQuorum, maxUnappliedBytes);
+                requestTimeout, preVote, checkQuorum, maxUnappliedBytes,
+                snapshotThresholdEntries, snapshotThresholdBytes, compactionMarginEntries, snapshotChunkBytes,
+                snapshotChunksInFlight, installMaxBytesPerSecond);
     }
 
     public ServerConfig withElectionTimeout(Duration value) {
         return new ServerConfig(tick, value, heartbeatInterval, maxBatchEntries, maxAppendBytes,
                 maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, maxPendingBytes,
-                requestTimeout, preVote, checkQuorum, maxUnappliedBytes);
+                requestTimeout, preVote, checkQuorum, maxUnappliedBytes,
+                snapshotThresholdEntries, snapshotThresholdBytes, compactionMarginEntries, snapshotChunkBytes,
+                snapshotChunksInFlight, installMaxBytesPerSecond);
     }
 
     public ServerConfig withHeartbeatInterval(Duration value) {
         return new ServerConfig(tick, electionTimeout, value, maxBatchEntries, maxAppendBytes,
                 maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, maxPendingBytes,
-                requestTimeout, preVote, checkQuorum, maxUnappliedBytes);
+                requestTimeout, preVote, checkQuorum, maxUnappliedBytes,
+                snapshotThresholdEntries, snapshotThresholdBytes, compactionMarginEntries, snapshotChunkBytes,
+                snapshotChunksInFlight, installMaxBytesPerSecond);
     }
 
     /** Election timeout and heartbeat interval together (e.g. short ones for tests). */
     public ServerConfig withTimeouts(Duration election, Duration heartbeat) {
         return new ServerConfig(tick, election, heartbeat, maxBatchEntries, maxAppendBytes,
                 maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, maxPendingBytes,
-                requestTimeout, preVote, checkQuorum, maxUnappliedBytes);
+                requestTimeout, preVote, checkQuorum, maxUnappliedBytes,
+                snapshotThresholdEntries, snapshotThresholdBytes, compactionMarginEntries, snapshotChunkBytes,
+                snapshotChunksInFlight, installMaxBytesPerSecond);
     }
 
     public ServerConfig withMaxBatchEntries(int value) {
         return new ServerConfig(tick, electionTimeout, heartbeatInterval, value, maxAppendBytes,
                 maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, maxPendingBytes,
-                requestTimeout, preVote, checkQuorum, maxUnappliedBytes);
+                requestTimeout, preVote, checkQuorum, maxUnappliedBytes,
+                snapshotThresholdEntries, snapshotThresholdBytes, compactionMarginEntries, snapshotChunkBytes,
+                snapshotChunksInFlight, installMaxBytesPerSecond);
     }
 
     public ServerConfig withMaxAppendBytes(long value) {
         return new ServerConfig(tick, electionTimeout, heartbeatInterval, maxBatchEntries, value,
                 maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, maxPendingBytes,
-                requestTimeout, preVote, checkQuorum, maxUnappliedBytes);
+                requestTimeout, preVote, checkQuorum, maxUnappliedBytes,
+                snapshotThresholdEntries, snapshotThresholdBytes, compactionMarginEntries, snapshotChunkBytes,
+                snapshotChunksInFlight, installMaxBytesPerSecond);
     }
 
     public ServerConfig withInflightWindow(int appends, long bytes) {
         return new ServerConfig(tick, electionTimeout, heartbeatInterval, maxBatchEntries, maxAppendBytes,
                 appends, bytes, applyBatchBytes, maxPendingRequests, maxPendingBytes, requestTimeout, preVote,
-                checkQuorum, maxUnappliedBytes);
+                checkQuorum, maxUnappliedBytes,
+                snapshotThresholdEntries, snapshotThresholdBytes, compactionMarginEntries, snapshotChunkBytes,
+                snapshotChunksInFlight, installMaxBytesPerSecond);
     }
 
     public ServerConfig withApplyBatchBytes(long value) {
         return new ServerConfig(tick, electionTimeout, heartbeatInterval, maxBatchEntries, maxAppendBytes,
                 maxInflightAppends, maxInflightBytes, value, maxPendingRequests, maxPendingBytes,
-                requestTimeout, preVote, checkQuorum, maxUnappliedBytes);
+                requestTimeout, preVote, checkQuorum, maxUnappliedBytes,
+                snapshotThresholdEntries, snapshotThresholdBytes, compactionMarginEntries, snapshotChunkBytes,
+                snapshotChunksInFlight, installMaxBytesPerSecond);
     }
 
     public ServerConfig withMaxPendingRequests(int value) {
         return new ServerConfig(tick, electionTimeout, heartbeatInterval, maxBatchEntries, maxAppendBytes,
                 maxInflightAppends, maxInflightBytes, applyBatchBytes, value, maxPendingBytes, requestTimeout,
-                preVote, checkQuorum, maxUnappliedBytes);
+                preVote, checkQuorum, maxUnappliedBytes,
+                snapshotThresholdEntries, snapshotThresholdBytes, compactionMarginEntries, snapshotChunkBytes,
+                snapshotChunksInFlight, installMaxBytesPerSecond);
     }
 
     public ServerConfig withMaxPendingBytes(long value) {
         return new ServerConfig(tick, electionTimeout, heartbeatInterval, maxBatchEntries, maxAppendBytes,
                 maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, value, requestTimeout,
-                preVote, checkQuorum, maxUnappliedBytes);
+                preVote, checkQuorum, maxUnappliedBytes,
+                snapshotThresholdEntries, snapshotThresholdBytes, compactionMarginEntries, snapshotChunkBytes,
+                snapshotChunksInFlight, installMaxBytesPerSecond);
     }
 
     public ServerConfig withRequestTimeout(Duration value) {
         return new ServerConfig(tick, electionTimeout, heartbeatInterval, maxBatchEntries, maxAppendBytes,
                 maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, maxPendingBytes, value,
-                preVote, checkQuorum, maxUnappliedBytes);
+                preVote, checkQuorum, maxUnappliedBytes,
+                snapshotThresholdEntries, snapshotThresholdBytes, compactionMarginEntries, snapshotChunkBytes,
+                snapshotChunksInFlight, installMaxBytesPerSecond);
     }
 
     public ServerConfig withPreVote(boolean value) {
         return new ServerConfig(tick, electionTimeout, heartbeatInterval, maxBatchEntries, maxAppendBytes,
                 maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, maxPendingBytes,
-                requestTimeout, value, checkQuorum, maxUnappliedBytes);
+                requestTimeout, value, checkQuorum, maxUnappliedBytes,
+                snapshotThresholdEntries, snapshotThresholdBytes, compactionMarginEntries, snapshotChunkBytes,
+                snapshotChunksInFlight, installMaxBytesPerSecond);
     }
 
     public ServerConfig withCheckQuorum(boolean value) {
         return new ServerConfig(tick, electionTimeout, heartbeatInterval, maxBatchEntries, maxAppendBytes,
                 maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, maxPendingBytes,
-                requestTimeout, preVote, value, maxUnappliedBytes);
+                requestTimeout, preVote, value, maxUnappliedBytes,
+                snapshotThresholdEntries, snapshotThresholdBytes, compactionMarginEntries, snapshotChunkBytes,
+                snapshotChunksInFlight, installMaxBytesPerSecond);
     }
 
     public ServerConfig withMaxUnappliedBytes(long value) {
         return new ServerConfig(tick, electionTimeout, heartbeatInterval, maxBatchEntries, maxAppendBytes,
                 maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, maxPendingBytes,
-                requestTimeout, preVote, checkQuorum, value);
+                requestTimeout, preVote, checkQuorum, value,
+                snapshotThresholdEntries, snapshotThresholdBytes, compactionMarginEntries, snapshotChunkBytes,
+                snapshotChunksInFlight, installMaxBytesPerSecond);
+    }
+
+    /**
+     * When to snapshot: after {@code entries} log entries or {@code bytes} of them since the last
+     * snapshot, whichever comes first; then the log is compacted keeping {@code marginEntries}
+     * entries before the snapshot.
+     */
+    public ServerConfig withSnapshotPolicy(long entries, long bytes, long marginEntries) {
+        return new ServerConfig(tick, electionTimeout, heartbeatInterval, maxBatchEntries, maxAppendBytes,
+                maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, maxPendingBytes,
+                requestTimeout, preVote, checkQuorum, maxUnappliedBytes, entries, bytes, marginEntries,
+                snapshotChunkBytes, snapshotChunksInFlight, installMaxBytesPerSecond);
+    }
+
+    /** How snapshots are sent to a follower: chunk size, chunks in flight, and the rate limit (0 = none). */
+    public ServerConfig withSnapshotTransfer(int chunkBytes, int chunksInFlight, long maxBytesPerSecond) {
+        return new ServerConfig(tick, electionTimeout, heartbeatInterval, maxBatchEntries, maxAppendBytes,
+                maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, maxPendingBytes,
+                requestTimeout, preVote, checkQuorum, maxUnappliedBytes, snapshotThresholdEntries,
+                snapshotThresholdBytes, compactionMarginEntries, chunkBytes, chunksInFlight, maxBytesPerSecond);
     }
 }

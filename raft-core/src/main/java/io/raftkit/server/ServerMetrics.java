@@ -39,7 +39,19 @@ import java.util.function.ToDoubleFunction;
  *       index, 0 when not leader</td><td>gauge</td></tr>
  *   <tr><td>raft.read.latency: query until served</td><td>timer</td></tr>
  *   <tr><td>raft.messages.invalid (tags kind, reason): inbound messages the core dropped as
- *       malformed or impossible</td><td>counter</td></tr>
+ *       malformed or impossible (a snapshot chunk whose CRC32C does not match: reason
+ *       checksum_mismatch)</td><td>counter</td></tr>
+ *   <tr><td>raft.snapshot.taken, raft.snapshot.failed (taking one failed: capture, write or commit;
+ *       retried later), raft.snapshot.installed (received from a leader), raft.snapshot.receive.failed
+ *       (a received snapshot could not be stored or did not match its checksum),
+ *       raft.snapshot.chunks.sent, raft.snapshot.bytes.sent</td><td>counters</td></tr>
+ *   <tr><td>raft.snapshot.duration: from capture until durable in the store</td><td>timer</td></tr>
+ *   <tr><td>raft.snapshot.capture.pause: how long apply paused for the state machine's
+ *       captureSnapshot</td><td>timer</td></tr>
+ *   <tr><td>raft.snapshot.size.bytes, raft.snapshot.index (the newest snapshot),
+ *       raft.snapshot.compaction.index (the log holds entries after it only)</td><td>gauges</td></tr>
+ *   <tr><td>raft.snapshot.install.bytes.acked, raft.snapshot.install.bytes.total (tag follower): the
+ *       snapshot being sent to a follower, 0 when none</td><td>gauges</td></tr>
  * </table>
  */
 final class ServerMetrics {
@@ -47,6 +59,19 @@ final class ServerMetrics {
     private final MeterRegistry registry;
     private final List<Meter> meters = new CopyOnWriteArrayList<>(); // the loop thread may add while close() runs
     private final Map<String, AtomicLong> followerLag = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> installAcked = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> installTotal = new ConcurrentHashMap<>();
+    private final AtomicLong snapshotSize = new AtomicLong();
+    private final AtomicLong snapshotIndex = new AtomicLong();
+    private final AtomicLong compactionIndex = new AtomicLong();
+    private Counter snapshotsTaken;
+    private Counter snapshotsFailed;
+    private Counter snapshotsInstalled;
+    private Counter snapshotsReceiveFailed;
+    private Counter chunksSent;
+    private Counter bytesSent;
+    private Timer snapshotDuration;
+    private Timer capturePause;
     private final Counter leaderChanges;
     private final Counter electionsStarted;
     private final Counter electionsWon;
@@ -93,6 +118,29 @@ final class ServerMetrics {
                     .description("entries the follower's log is behind the leader's (0 when not leader)")
                     .register(registry));
         }
+        for (String f : followers) {
+            AtomicLong acked = new AtomicLong();
+            AtomicLong total = new AtomicLong();
+            installAcked.put(f, acked);
+            installTotal.put(f, total);
+            add(Gauge.builder("raft.snapshot.install.bytes.acked", acked, AtomicLong::get).tags(tags).tag("follower", f)
+                    .description("bytes of the snapshot being sent that the follower confirmed").register(registry));
+            add(Gauge.builder("raft.snapshot.install.bytes.total", total, AtomicLong::get).tags(tags).tag("follower", f)
+                    .description("size of the snapshot being sent to the follower, 0 when none").register(registry));
+        }
+        gauge("raft.snapshot.size.bytes", "size of the newest snapshot", snapshotSize, AtomicLong::get);
+        gauge("raft.snapshot.index", "index of the newest snapshot", snapshotIndex, AtomicLong::get);
+        gauge("raft.snapshot.compaction.index", "the log holds only entries after this index", compactionIndex,
+                AtomicLong::get);
+        snapshotsTaken = counter("raft.snapshot.taken", "snapshots this node took", Tags.empty());
+        snapshotsFailed = counter("raft.snapshot.failed", "snapshots that failed to be taken", Tags.empty());
+        snapshotsInstalled = counter("raft.snapshot.installed", "snapshots installed from a leader", Tags.empty());
+        snapshotsReceiveFailed = counter("raft.snapshot.receive.failed",
+                "snapshots from a leader that could not be stored or did not match their checksum", Tags.empty());
+        chunksSent = counter("raft.snapshot.chunks.sent", "snapshot chunks sent to followers", Tags.empty());
+        bytesSent = counter("raft.snapshot.bytes.sent", "snapshot bytes sent to followers", Tags.empty());
+        snapshotDuration = timer("raft.snapshot.duration", "from capture until the snapshot is durable");
+        capturePause = timer("raft.snapshot.capture.pause", "how long apply paused to capture the state");
         leaderChanges = counter("raft.leader.changes", "times the known leader changed", Tags.empty());
         electionsStarted = counter("raft.elections.started", "elections this node started", Tags.empty());
         electionsWon = counter("raft.elections.won", "elections this node won", Tags.empty());
@@ -219,6 +267,61 @@ final class ServerMetrics {
         AtomicLong g = followerLag.get(follower);
         if (g != null) {
             g.set(lag);
+        }
+    }
+
+    void snapshotTaken(long sizeBytes, long index, long nanos) {
+        snapshotSize.set(sizeBytes);
+        snapshotIndex.set(Math.max(snapshotIndex.get(), index));
+        if (registry != null) {
+            snapshotsTaken.increment();
+            snapshotDuration.record(nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    void snapshotFailed() {
+        if (registry != null) {
+            snapshotsFailed.increment();
+        }
+    }
+
+    void snapshotInstalled(long sizeBytes, long index) {
+        snapshotSize.set(sizeBytes);
+        snapshotIndex.set(Math.max(snapshotIndex.get(), index));
+        if (registry != null) {
+            snapshotsInstalled.increment();
+        }
+    }
+
+    void snapshotReceiveFailed() {
+        if (registry != null) {
+            snapshotsReceiveFailed.increment();
+        }
+    }
+
+    void capturePaused(long nanos) {
+        if (registry != null) {
+            capturePause.record(nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    void chunkSent(int bytes) {
+        if (registry != null) {
+            chunksSent.increment();
+            bytesSent.increment(bytes);
+        }
+    }
+
+    void compactedTo(long index) {
+        compactionIndex.set(index);
+    }
+
+    void installProgress(String follower, long acked, long total) {
+        AtomicLong a = installAcked.get(follower);
+        AtomicLong t = installTotal.get(follower);
+        if (a != null) {
+            a.set(acked);
+            t.set(total);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.raftkit.server;
 
 import io.raftkit.core.Role;
+import java.util.Map;
 
 /**
  * A consistent-enough snapshot of a server's state, for operators and tests. Each field is exact
@@ -16,9 +17,22 @@ import io.raftkit.core.Role;
  * @param running      false once the server is closed or stopped after a fatal error
  * @param failure      why the server stopped, if a fatal error stopped it (a failed storage write, an
  *                     exception from the state machine's {@code apply}, ...), else null
+ * @param snapshotIndex the index of the newest snapshot this node holds (taken or installed), 0 if none
+ * @param firstIndex   the first index in its log: the entries before it were compacted away
+ * @param installs     on a leader, the snapshot transfers in progress by follower
  */
 public record ServerStatus(String nodeId, Role role, long term, String leaderId, long commitIndex,
-                           long appliedIndex, long lastIndex, boolean running, String failure) {
+                           long appliedIndex, long lastIndex, boolean running, String failure,
+                           long snapshotIndex, long firstIndex, Map<String, InstallProgress> installs) {
+
+    /**
+     * A snapshot being sent to a follower.
+     *
+     * @param bytesAcked the bytes the follower confirmed
+     * @param bytesTotal the snapshot's size
+     */
+    public record InstallProgress(long bytesAcked, long bytesTotal) {
+    }
 
     /** Whether this node is the leader. */
     public boolean isLeader() {

@@ -1,10 +1,21 @@
 package io.raftkit.core;
 
 import io.raftkit.memory.InMemoryLogStorage;
+import io.raftkit.memory.InMemorySnapshotStore;
 import io.raftkit.spi.ClusterConfig;
 import io.raftkit.spi.Entry;
 import io.raftkit.spi.EntryType;
+import io.raftkit.spi.SnapshotMeta;
+import io.raftkit.spi.SnapshotSink;
+import io.raftkit.spi.StoredSnapshot;
 import io.raftkit.spi.message.Message;
+import io.raftkit.spi.message.SnapshotChunk;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -29,6 +40,15 @@ final class TestCluster {
         InMemoryLogStorage storage;
         RaftNode node;
         final List<Entry> applied = new ArrayList<>();
+        /** The state machine: the commands applied, in order (a restored snapshot replaces it). */
+        final List<byte[]> state = new ArrayList<>();
+        long appliedIndex;
+        InMemorySnapshotStore snapshots = new InMemorySnapshotStore();
+        SnapshotSink receiving;
+        /** Commit the next received snapshot with a wrong checksum (a corrupted transfer). */
+        boolean corruptNextCommit;
+        /** Snapshots installed from a leader. */
+        int installed;
         final List<ReadState> readStates = new ArrayList<>();
         final ArrayDeque<PendingWrite> unsynced = new ArrayDeque<>();
         RaftConfig config;
@@ -39,17 +59,84 @@ final class TestCluster {
         }
 
         List<byte[]> appliedCommands() {
-            List<byte[]> out = new ArrayList<>();
-            for (Entry e : applied) {
+            return new ArrayList<>(state);
+        }
+
+        void apply(List<Entry> entries) {
+            applied.addAll(entries);
+            for (Entry e : entries) {
+                if (e.index() <= appliedIndex) {
+                    throw new AssertionError(id + " applies " + e.index() + " again (applied " + appliedIndex + ")");
+                }
+                appliedIndex = e.index();
                 if (e.type() == EntryType.COMMAND) {
-                    out.add(e.data());
+                    state.add(e.data());
                 }
             }
-            return out;
+        }
+
+        byte[] serialize() {
+            try {
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                DataOutputStream out = new DataOutputStream(bytes);
+                out.writeInt(state.size());
+                for (byte[] c : state) {
+                    out.writeInt(c.length);
+                    out.write(c);
+                }
+                return bytes.toByteArray();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        void restore(SnapshotMeta meta) {
+            StoredSnapshot stored = snapshots.latest().orElseThrow();
+            if (!stored.meta().equals(meta)) {
+                throw new AssertionError(id + " restores " + meta + " but the store holds " + stored.meta());
+            }
+            try (InputStream in = stored.open()) {
+                DataInputStream data = new DataInputStream(in);
+                state.clear();
+                int n = data.readInt();
+                for (int i = 0; i < n; i++) {
+                    state.add(data.readNBytes(data.readInt()));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            appliedIndex = meta.index();
+            installed++;
+        }
+
+        /**
+         * Takes a snapshot at the applied index, tells the node, and compacts the log keeping
+         * {@code margin} entries before it.
+         */
+        SnapshotMeta takeSnapshot(long margin) {
+            SnapshotMeta meta = node.snapshotMetaAt(appliedIndex);
+            try {
+                SnapshotSink sink = snapshots.begin(meta);
+                byte[] bytes = serialize();
+                sink.write(bytes, 0, bytes.length);
+                StoredSnapshot stored = sink.commit(null);
+                node.snapshotAvailable(new SnapshotInfo(meta, stored.sizeBytes(), stored.crc32c()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            long compactAt = meta.index() - margin;
+            if (compactAt > storage.firstIndex() - 1) {
+                storage.compact(node.snapshotMetaAt(compactAt));
+                if (storage.firstIndex() != compactAt + 1) {
+                    throw new AssertionError("compaction not visible");
+                }
+            }
+            return meta;
         }
     }
 
-    record PendingWrite(CompletableFuture<Void> future, List<Message> persistedMessages, Entry last) {
+    record PendingWrite(CompletableFuture<Void> future, List<Message> persistedMessages, Entry last,
+                        SnapshotMeta snapshot) {
     }
 
     final Map<String, Host> hosts = new LinkedHashMap<>();
@@ -133,20 +220,72 @@ final class TestCluster {
     private void handleReady(Host h) {
         Ready rd = h.node.ready();
         emit(rd.messages());
-        CompletableFuture<Void> write = rd.needsWrite()
-                ? h.storage.append(rd.hardState(), rd.entries())
-                : CompletableFuture.completedFuture(null);
-        h.applied.addAll(rd.committedEntries());
+        for (SnapshotSend s : rd.snapshotSends()) {
+            StoredSnapshot stored = h.snapshots.latest().orElseThrow();
+            if (stored.meta().equals(s.snapshot().meta())) {
+                byte[] data = new byte[s.length()];
+                try {
+                    stored.read(s.offset(), data, 0, data.length);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                emit(List.of(s.toMessage(h.id, data)));
+            }
+        }
+        CompletableFuture<Void> write = CompletableFuture.completedFuture(null);
+        if (rd.snapshot() != null) {
+            write = h.storage.compact(rd.snapshot());
+        }
+        if (rd.hardState() != null || !rd.entries().isEmpty()) {
+            write = h.storage.append(rd.hardState(), rd.entries());
+        }
+        if (rd.snapshot() != null) {
+            h.restore(rd.snapshot());
+        }
+        h.apply(rd.committedEntries());
         h.readStates.addAll(rd.readStates());
         h.node.advance(rd);
         if (manualSync) {
-            h.unsynced.add(new PendingWrite(write, rd.persistedMessages(), rd.lastEntry()));
+            h.unsynced.add(new PendingWrite(write, rd.persistedMessages(), rd.lastEntry(), rd.snapshot()));
         } else {
-            afterPersist(h, rd.persistedMessages(), rd.lastEntry());
+            afterPersist(h, rd.persistedMessages(), rd.lastEntry(), rd.snapshot());
+        }
+        for (SnapshotChunk chunk : rd.snapshotChunks()) {
+            receive(h, chunk);
         }
     }
 
-    private void afterPersist(Host h, List<Message> persistedMessages, Entry last) {
+    private static void receive(Host h, SnapshotChunk c) {
+        try {
+            if (c.offset() == 0) {
+                if (h.receiving != null) {
+                    h.receiving.close();
+                }
+                h.receiving = h.snapshots.begin(c.meta());
+            }
+            if (h.receiving == null || h.receiving.size() != c.offset()) {
+                throw new AssertionError(h.id + ": the core handed over a chunk that does not continue the sink");
+            }
+            h.receiving.write(c.data(), 0, c.data().length);
+            if (c.last()) {
+                SnapshotSink sink = h.receiving;
+                h.receiving = null;
+                int crc = h.corruptNextCommit ? c.snapshotCrc32c() ^ 1 : c.snapshotCrc32c();
+                h.corruptNextCommit = false;
+                StoredSnapshot stored = sink.commit(crc);
+                h.node.snapshotAvailable(new SnapshotInfo(stored.meta(), stored.sizeBytes(), stored.crc32c()));
+                h.node.snapshotReceived(c.meta());
+            }
+        } catch (IOException e) {
+            h.receiving = null;
+            h.node.snapshotReceiveFailed(c.meta());
+        }
+    }
+
+    private void afterPersist(Host h, List<Message> persistedMessages, Entry last, SnapshotMeta snapshot) {
+        if (snapshot != null) {
+            h.node.persistedSnapshot(snapshot);
+        }
         List<Message> toSelf = new ArrayList<>();
         for (Message m : persistedMessages) {
             if (m.to().equals(h.id)) {
@@ -172,7 +311,7 @@ final class TestCluster {
             if (!w.future.isDone()) {
                 throw new AssertionError("write not durable after sync");
             }
-            afterPersist(h, w.persistedMessages, w.last);
+            afterPersist(h, w.persistedMessages, w.last, w.snapshot);
         }
     }
 
@@ -260,8 +399,16 @@ final class TestCluster {
         Host h = hosts.get(id);
         h.storage = h.storage.crash(null);
         h.unsynced.clear();
-        h.node = new RaftNode(h.config, h.storage, 0, new Random(h.seed + 1000));
+        h.receiving = null;
+        // a volatile state machine: restored from the newest snapshot, then the log replays after it
         h.applied.clear();
+        h.state.clear();
+        h.appliedIndex = 0;
+        h.installed = 0;
+        h.snapshots.latest().ifPresent(s -> h.restore(s.meta()));
+        h.node = new RaftNode(h.config, h.storage, h.appliedIndex, new Random(h.seed + 1000));
+        h.snapshots.latest().ifPresent(s -> h.node.snapshotAvailable(new SnapshotInfo(s.meta(), s.sizeBytes(),
+                s.crc32c())));
     }
 
     String leader() {

@@ -56,4 +56,24 @@ class ServerConfigTest {
         assertThatThrownBy(() -> d.withRequestTimeout(Duration.ofSeconds(-1))).hasMessageContaining("requestTimeout");
         assertThatThrownBy(() -> d.withRequestTimeout(null)).hasMessageContaining("requestTimeout");
     }
+
+    @Test
+    void snapshotSettingsAreValidatedAndTheRateBecomesBytesPerTick() {
+        ServerConfig d = ServerConfig.defaults();
+        assertThat(d.snapshotThresholdEntries()).isEqualTo(100_000);
+        assertThat(d.compactionMarginEntries()).isEqualTo(5_000);
+        assertThatThrownBy(() -> d.withSnapshotPolicy(0, 1, 0)).hasMessageContaining("snapshotThresholdEntries");
+        assertThatThrownBy(() -> d.withSnapshotPolicy(1, 0, 0)).hasMessageContaining("snapshotThresholdBytes");
+        assertThatThrownBy(() -> d.withSnapshotPolicy(1, 1, -1)).hasMessageContaining("compactionMarginEntries");
+        assertThatThrownBy(() -> d.withSnapshotTransfer(0, 1, 0)).hasMessageContaining("snapshotChunkBytes");
+        assertThatThrownBy(() -> d.withSnapshotTransfer(1, 0, 0)).hasMessageContaining("snapshotChunksInFlight");
+        assertThatThrownBy(() -> d.withSnapshotTransfer(1, 1, -1)).hasMessageContaining("installMaxBytesPerSecond");
+        assertThatThrownBy(() -> d.withSnapshotTransfer(1, 1, 10)).hasMessageContaining("installMaxBytesPerSecond")
+                .hasMessageContaining("one byte per tick");
+        // 10 ms ticks: 1 MB/s is 10,000 bytes per tick
+        assertThat(d.withSnapshotTransfer(4096, 2, 1_000_000).toRaftConfig("n1").snapshotBytesPerTick())
+                .isEqualTo(10_000);
+        assertThat(d.withSnapshotTransfer(4096, 2, 0).toRaftConfig("n1").snapshotBytesPerTick()).isZero();
+        assertThat(d.withSnapshotTransfer(4096, 3, 0).toRaftConfig("n1").snapshotChunksInFlight()).isEqualTo(3);
+    }
 }

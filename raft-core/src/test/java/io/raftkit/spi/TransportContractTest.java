@@ -451,6 +451,9 @@ public abstract class TransportContractTest {
                 new SnapshotChunk(from, to, 5, new SnapshotMeta(1000, 4, joint), 0, chunk, false),
                 new SnapshotChunk(from, to, 5, new SnapshotMeta(1000, 4, ClusterConfig.of("n1")),
                         1000, new byte[0], true),
+                // every field set, the checksums with their high bit (fixed32 on the wire)
+                new SnapshotChunk(from, to, 5, new SnapshotMeta(1000, 4, ClusterConfig.of("n1")),
+                        4096, chunk, false, 0xCAFEBABE, 1L << 33, 0x80000001),
                 new SnapshotResponse(from, to, 5, 1000, 1000, false, false),
                 new SnapshotResponse(from, to, 5, 1000, 0, true, true),
                 new TimeoutNow(from, to, 5));

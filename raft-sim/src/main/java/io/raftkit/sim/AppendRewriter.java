@@ -121,7 +121,8 @@ final class AppendRewriter {
      */
     private AppendRequest probe(RaftNode leader, AppendRequest m) {
         long last = leader.lastIndex();
-        long lo = Math.max(0, m.prevLogIndex() - PROBE_REACH);
+        // not before the leader's compaction point: it no longer holds those entries
+        long lo = Math.max(leader.firstIndex() - 1, m.prevLogIndex() - PROBE_REACH);
         long prev = lo + random.nextLong(last - lo + 1);
         int count = (int) Math.min(random.nextInt(PROBE_ENTRIES + 1), last - prev);
         List<Entry> entries = new ArrayList<>(count);

@@ -24,8 +24,12 @@ import java.util.Map;
  *   <li>state machine safety: no two nodes apply different entries at one index; each node
  *       applies in order without gaps, and a durable state machine never goes back;</li>
  *   <li>the commit index of a running node never decreases, and commit indexes agree;</li>
- *   <li>durability ordering: no vote, vote request or append acknowledgement leaves a node
- *       before the state it promises is durable on that node's disk.</li>
+ *   <li>durability ordering: no vote, vote request, append acknowledgement or "snapshot
+ *       installed" answer leaves a node before the state it promises is durable on that node's disk;</li>
+ *   <li>snapshots: a node need not keep every entry (compacted ones are checked where they are
+ *       still held, and a snapshot's last entry against what was committed there); a state
+ *       machine restored from a snapshot equals one that applied the same prefix (a digest of the
+ *       state per applied index, compared across nodes).</li>
  * </ul>
  */
 final class SafetyChecker {
@@ -89,9 +93,19 @@ final class SafetyChecker {
     }
 
     private void recordCommitted(SimNode node, long index) {
-        Entry e = node.raft.entryAt(index);
         ensureCapacity(index);
         int i = (int) index;
+        if (index < node.raft.firstIndex()) {
+            // compacted into a snapshot (installed from a leader): only its last entry's term is left
+            long t = node.raft.termAt(index);
+            if (t >= 0 && committedKnown[i] && committedTerm[i] != t) {
+                throw fail("state machine safety: " + node.id + " holds a snapshot ending at " + index + " term " + t
+                        + " but term " + committedTerm[i] + " was committed there");
+            }
+            maxCommitted = Math.max(maxCommitted, index);
+            return;
+        }
+        Entry e = node.raft.entryAt(index);
         if (!committedKnown[i]) {
             committedKnown[i] = true;
             committedInTerm[i] = node.raft.term();
@@ -125,7 +139,8 @@ final class SafetyChecker {
     void becameLeader(SimNode node) {
         RaftNode raft = node.raft;
         long term = raft.term();
-        for (long i = 1; i <= maxCommitted; i++) {
+        // entries compacted away were applied, so committed, on this node: a snapshot holds them
+        for (long i = Math.max(1, raft.firstIndex() - 1); i <= maxCommitted; i++) {
             int k = (int) i;
             if (committedKnown[k] && committedInTerm[k] < term && raft.termAt(i) != committedTerm[k]) {
                 throw fail("leader completeness: " + node.id + " leads term " + term + " with "
@@ -180,6 +195,17 @@ final class SafetyChecker {
         }
         appliedKnown[i] = true;
         appliedHash[i] = h;
+        if (!committedKnown[i]) {
+            // committed and compacted within one event, before afterStep saw it: record it here
+            committedKnown[i] = true;
+            committedInTerm[i] = node.raft.term();
+            committedTerm[i] = e.term();
+            committedHash[i] = h;
+            maxCommitted = Math.max(maxCommitted, e.index());
+        } else if (committedTerm[i] != e.term() || committedHash[i] != h) {
+            throw fail("state machine safety: " + node.id + " applies " + e + " but term " + committedTerm[i]
+                    + " was committed there");
+        }
         if (e.index() > node.lastCommit && e.index() > node.raft.commitIndex()) {
             throw fail(node.id + " applies uncommitted index " + e.index());
         }
@@ -225,16 +251,44 @@ final class SafetyChecker {
                 throw fail("durability: " + node.id + " asks for votes in term " + v.term()
                         + " before its disk holds term and self-vote (disk: term " + hs.term() + " vote " + hs.votedFor() + ")");
             }
+        } else if (m instanceof io.raftkit.spi.message.SnapshotResponse r && r.done()) {
+            if (storage.durableLastIndex() < r.snapshotIndex()) {
+                throw fail("durability: " + node.id + " says the snapshot at " + r.snapshotIndex()
+                        + " is installed but its disk holds the log up to " + storage.durableLastIndex());
+            }
+        } else if (m instanceof AppendResponse a && a.success() && a.index() <= storage.durableSnapshotIndex()) {
+            promisedTerms.remove(m); // covered by a durable snapshot
         } else if (m instanceof AppendResponse a && a.success()) {
             Long promised = promisedTerms.remove(m);
             long term = promised != null ? promised : node.raft.termAt(a.index());
             long durable = storage.durableLastIndex();
             boolean movedOn = storage.durableHardState().term() > a.term();
-            if (!movedOn && (durable < a.index() || storage.durableTermAt(a.index()) != term)) {
+            // term -1: the entry was compacted here since (only applied, so durable, entries are)
+            if (!movedOn && (durable < a.index() || term >= 0 && storage.durableTermAt(a.index()) != term)) {
                 throw fail("durability: " + node.id + " acknowledges entries up to " + a.index() + " (term " + term
                         + " there) but its disk holds up to " + durable + " (term " + storage.durableTermAt(a.index()) + " there)");
             }
         }
+    }
+
+    /** Digest of a state machine's state after applying everything up to each index, by the first node there. */
+    private final Map<Long, Long> stateDigests = new HashMap<>();
+
+    /**
+     * {@code node}'s state machine has applied everything up to {@code index} (or was restored to
+     * it): its state must equal every other replica's at that index.
+     */
+    void stateAt(SimNode node, long index, long digest, boolean restored) {
+        Long known = stateDigests.putIfAbsent(index, digest);
+        if (known != null && known != digest) {
+            throw fail("snapshot state: " + node.id + "'s state machine " + (restored ? "restored from a snapshot" : "")
+                    + " at index " + index + " differs from another replica's at that index");
+        }
+    }
+
+    /** The term committed at {@code index}, or -1 if no node was seen committing it. */
+    long committedTermAt(long index) {
+        return index < committedKnown.length && committedKnown[(int) index] ? committedTerm[(int) index] : -1;
     }
 
     long maxCommitted() {

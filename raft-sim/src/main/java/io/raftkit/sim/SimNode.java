@@ -3,9 +3,16 @@ package io.raftkit.sim;
 import io.raftkit.core.RaftConfig;
 import io.raftkit.core.RaftNode;
 import io.raftkit.core.ReadState;
+import io.raftkit.core.SnapshotInfo;
 import io.raftkit.memory.InMemoryLogStorage;
+import io.raftkit.memory.InMemorySnapshotStore;
 import io.raftkit.server.ReadyPipeline;
+import io.raftkit.spi.SnapshotMeta;
 import io.raftkit.spi.StateMachine;
+import io.raftkit.spi.StoredSnapshot;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,6 +34,12 @@ final class SimNode {
     boolean paused;
     double tickFactor = 1.0;
     InMemoryLogStorage storage;
+    /** Committed snapshots survive a crash (a partial one, held by the pipeline, does not). */
+    final InMemorySnapshotStore snapshots = new InMemorySnapshotStore();
+    /** Index of the newest snapshot this node took or installed. */
+    long snapshotIndex;
+    /** False once the state machine said it cannot capture snapshots. */
+    boolean snapshotsSupported = true;
     RaftNode raft;
     StateMachine stateMachine;
     /** The runtime's host code for this incarnation (see Simulation#boot). */
@@ -66,11 +79,47 @@ final class SimNode {
         lastSyncAt = 0;
         lastCallbackAt = 0;
         writeSendsToOthers.clear();
-        long applied = stateMachine.lastAppliedIndex();
+        long applied = startFromSnapshot();
         raft = new RaftNode(config, storage, applied, new java.util.Random(random.nextLong()));
+        snapshots.latest().ifPresent(s -> raft.snapshotAvailable(new SnapshotInfo(s.meta(), s.sizeBytes(), s.crc32c())));
         lastApplied = applied;
         lastCommit = raft.commitIndex();
         leaderTerm = -1;
         leaderLastWritten = 0;
     }
+
+    /**
+     * What the runtime does at start: a log that does not reach the newest snapshot or disagrees
+     * with it (a crash between the store's commit and the log's compaction) is compacted to it, and
+     * a state machine behind it is restored from it.
+     *
+     * @return the index the state machine has applied
+     */
+    private long startFromSnapshot() {
+        long applied = stateMachine.lastAppliedIndex();
+        StoredSnapshot latest = snapshots.latest().orElse(null);
+        if (latest == null) {
+            return applied;
+        }
+        SnapshotMeta meta = latest.meta();
+        snapshotIndex = Math.max(snapshotIndex, meta.index());
+        boolean reaches = meta.index() <= storage.lastIndex() && meta.index() >= storage.firstIndex() - 1;
+        if (!reaches || storage.termAt(meta.index()) != meta.term()) {
+            storage.compact(meta);
+            storage.sync();
+        }
+        if (applied < meta.index()) {
+            try (InputStream in = latest.open()) {
+                stateMachine.restoreSnapshot(in, meta.index());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            applied = meta.index();
+            restoredAtBoot = meta.index();
+        }
+        return applied;
+    }
+
+    /** The index a snapshot restored the state machine to at the last boot, or 0. */
+    long restoredAtBoot;
 }

@@ -4,6 +4,7 @@ import io.raftkit.core.RaftConfig;
 import io.raftkit.core.ReadState;
 import io.raftkit.core.Ready;
 import io.raftkit.core.Role;
+import io.raftkit.core.SnapshotInfo;
 import io.raftkit.core.SoftState;
 import io.raftkit.errors.NotLeaderException;
 import io.raftkit.memory.InMemoryLogStorage;
@@ -18,11 +19,20 @@ import io.raftkit.sim.lin.Outcome;
 import io.raftkit.spi.ClusterConfig;
 import io.raftkit.spi.Entry;
 import io.raftkit.spi.EntryType;
+import io.raftkit.spi.SnapshotMeta;
+import io.raftkit.spi.SnapshotSink;
+import io.raftkit.spi.SnapshotStore;
 import io.raftkit.spi.StateMachine;
+import io.raftkit.spi.StateSnapshot;
+import io.raftkit.spi.StoredSnapshot;
 import io.raftkit.spi.message.AppendRequest;
 import io.raftkit.spi.message.Heartbeat;
 import io.raftkit.spi.message.Message;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -105,6 +115,19 @@ public final class Simulation {
     /** Writes with persisted messages to other nodes, by who sent them: the callback or the loop's release. */
     private long sentByCallback;
     private long sentAtRelease;
+    /**
+     * Snapshot policy of this run, drawn from the seed on a generator of its own (so the other
+     * choices of a seed stay what they were): a snapshot every few entries, a small margin, and
+     * small chunks, so every seed compacts many times and lagging nodes install snapshots.
+     */
+    private final int snapshotEvery;
+    private final int compactionMargin;
+    private final int snapshotChunkBytes;
+    private final int snapshotChunksInFlight;
+    private final long snapshotBytesPerTick;
+    private long snapshotsTaken;
+    private long snapshotsInstalled;
+    private long compactions;
 
     /** Produces the commands of a custom workload (see {@link #withStateMachine}). */
     @FunctionalInterface
@@ -124,6 +147,12 @@ public final class Simulation {
         this.minSync = options.minSyncMicros();
         this.maxSync = options.maxSyncMicros();
         this.rewriter = new AppendRewriter(options.appendRewriteRate(), new SplittableRandom(options.seed() ^ 0x7e37a11L));
+        SplittableRandom snap = new SplittableRandom(options.seed() ^ 0x5a475b07L);
+        this.snapshotEvery = Integer.getInteger("sim.snapshotEvery", new int[] {4, 10, 25}[snap.nextInt(3)]);
+        this.compactionMargin = new int[] {0, 2, 10}[snap.nextInt(3)];
+        this.snapshotChunkBytes = new int[] {64, 256, 4096}[snap.nextInt(3)];
+        this.snapshotChunksInFlight = 1 + snap.nextInt(4);
+        this.snapshotBytesPerTick = new long[] {0, 512, 4096}[snap.nextInt(3)];
     }
 
     /** A simulation of the given options with the built-in key-value workload. */
@@ -208,7 +237,8 @@ public final class Simulation {
         ClusterConfig membership = ClusterConfig.of(ids);
         for (String id : ids) {
             RaftConfig cfg = new RaftConfig(id, SimOptions.ELECTION_TICKS, SimOptions.HEARTBEAT_TICKS, options.maxSizePerMsg(),
-                    options.maxInflightMsgs(), 0, 1 << 20, options.preVote(), options.checkQuorum(), MAX_UNAPPLIED_BYTES);
+                    options.maxInflightMsgs(), 0, 1 << 20, options.preVote(), options.checkQuorum(), MAX_UNAPPLIED_BYTES)
+                    .withSnapshotTransfer(snapshotChunkBytes, snapshotChunksInFlight, snapshotBytesPerTick);
             SimNode node = new SimNode(id, cfg);
             node.storage = InMemoryLogStorage.manualSync();
             node.storage.append(null, List.of(Entry.config(1, 0, membership)));
@@ -319,12 +349,18 @@ public final class Simulation {
                 history.ok(history.invoke(op.client.id, op.input, op.callTime), op.output, op.returnTime);
             } else if (op.input instanceof KvInput.Put && op.proposedIndex > 0
                     && op.proposedIndex <= reference.raft.commitIndex()
-                    && reference.raft.termAt(op.proposedIndex) == op.proposedTerm) {
+                    && committedTerm(reference, op.proposedIndex) == op.proposedTerm) {
                 long appliedAt = firstApplied.get(op.proposedIndex);
                 history.ok(history.invoke(op.client.id, op.input, op.callTime), KvOutput.done(), appliedAt);
             }
         }
         return history;
+    }
+
+    /** The term of the committed entry at {@code index}, also when the reference compacted it away. */
+    private long committedTerm(SimNode reference, long index) {
+        long t = reference.raft.termAt(index);
+        return t >= 0 ? t : checker.committedTermAt(index);
     }
 
     /**
@@ -476,22 +512,155 @@ public final class Simulation {
             public void committed(List<Entry> entries) {
                 for (Entry e : entries) {
                     apply(node, e);
+                    recordState(node, e.index(), false);
                 }
+                maybeSnapshot(node, incarnation);
             }
 
             @Override
             public void readStates(List<ReadState> readStates) {
                 node.waitingReads.addAll(readStates);
             }
+
+            @Override
+            public void restore(SnapshotMeta meta) {
+                restoreFromLeader(node, meta);
+            }
+        };
+        ReadyPipeline.Snapshots snapshots = new ReadyPipeline.Snapshots() {
+            @Override
+            public SnapshotStore store() {
+                return node.snapshots;
+            }
+
+            @Override
+            public CompletableFuture<Void> compact(SnapshotMeta meta) {
+                // the install's write: it carries the Ready's persisted messages (the "done" answer)
+                CompletableFuture<Void> write = node.storage.compact(meta);
+                node.writeSendsToOthers.addLast(sendsToOthers(node));
+                scheduleSync(node, incarnation);
+                return write;
+            }
+
+            @Override
+            public void received(StoredSnapshot stored) {
+                note("%.3fms %s received the snapshot at %d (%d bytes)", now / 1000.0, node.id, stored.meta().index(),
+                        stored.sizeBytes());
+            }
         };
         node.host = new ReadyPipeline(node.raft, node.storage.hardState(), (hs, entries) -> {
             checker.writing(node, entries);
             CompletableFuture<Void> write = node.storage.append(hs, entries);
-            node.writeSendsToOthers.addLast(handling.persistedMessages().stream().anyMatch(m -> !m.to().equals(node.id)));
+            if (handling.snapshot() == null) { // else the compaction before it carries the messages
+                node.writeSendsToOthers.addLast(sendsToOthers(node));
+            }
             scheduleSync(node, incarnation);
             return write;
         }, m -> send(node, m), sink, () -> scheduleWakeup(node, incarnation),
-                callback -> scheduleCallback(node, incarnation, callback));
+                callback -> scheduleCallback(node, incarnation, callback), snapshots);
+        if (node.restoredAtBoot > 0) {
+            recordState(node, node.restoredAtBoot, true);
+            node.restoredAtBoot = 0;
+        }
+    }
+
+    private boolean sendsToOthers(SimNode node) {
+        return handling.persistedMessages().stream().anyMatch(m -> !m.to().equals(node.id));
+    }
+
+    /** The state machine's digest after {@code index}, compared across replicas (built-in workload only). */
+    private void recordState(SimNode node, long index, boolean restored) {
+        if (node.stateMachine instanceof KvStateMachine kv) {
+            checker.stateAt(node, index, kv.stateHash(), restored);
+        }
+    }
+
+    /**
+     * What the runtime's apply thread does for a snapshot installed from the leader: restore the
+     * state machine from the store (the pipeline committed it there before the core switched).
+     */
+    private void restoreFromLeader(SimNode node, SnapshotMeta meta) {
+        StoredSnapshot stored = node.snapshots.latest().orElse(null);
+        if (stored == null || !stored.meta().equals(meta)) {
+            throw violation("snapshot: " + node.id + " must restore " + meta + " but its store holds "
+                    + (stored == null ? "none" : stored.meta()));
+        }
+        try (InputStream in = stored.open()) {
+            node.stateMachine.restoreSnapshot(in, meta.index());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        snapshotsInstalled++;
+        node.lastApplied = meta.index();
+        node.snapshotIndex = Math.max(node.snapshotIndex, meta.index());
+        recordState(node, meta.index(), true);
+        // proposals this node made as leader, now inside the snapshot: their fate is not known here
+        var it = node.proposals.entrySet().iterator();
+        while (it.hasNext()) {
+            var p = it.next();
+            if (p.getKey() <= meta.index()) {
+                it.remove();
+                reply(p.getValue().op(), null, null, true);
+            }
+        }
+        note("%.3fms %s installed the snapshot at %d", now / 1000.0, node.id, meta.index());
+    }
+
+    /**
+     * The host's snapshot policy, as the runtime's: past the threshold, capture the state machine,
+     * write and commit the snapshot to the node's store, tell the core, and compact the log keeping
+     * the margin. The compaction is a write of its own, durable at its sync.
+     */
+    private void maybeSnapshot(SimNode node, int incarnation) {
+        if (!node.snapshotsSupported || node.lastApplied - node.snapshotIndex < snapshotEvery) {
+            return;
+        }
+        SnapshotMeta meta = node.raft.snapshotMetaAt(node.lastApplied);
+        StoredSnapshot stored;
+        try {
+            StateSnapshot view = node.stateMachine.captureSnapshot();
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            view.writeTo(bytes);
+            view.close();
+            try (SnapshotSink sink = node.snapshots.begin(meta)) {
+                sink.write(bytes.toByteArray(), 0, bytes.size());
+                stored = sink.commit(null);
+            }
+        } catch (UnsupportedOperationException e) {
+            node.snapshotsSupported = false;
+            return;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        snapshotsTaken++;
+        node.snapshotIndex = meta.index();
+        node.raft.snapshotAvailable(new SnapshotInfo(meta, stored.sizeBytes(), stored.crc32c()));
+        long compactTo = meta.index() - compactionMargin;
+        if (compactTo > node.storage.firstIndex() - 1) {
+            node.storage.compact(node.raft.snapshotMetaAt(compactTo));
+            scheduleSync(node, incarnation);
+            compactions++;
+        }
+    }
+
+    /** Snapshots taken in this run, by all nodes. */
+    public long snapshotsTaken() {
+        return snapshotsTaken;
+    }
+
+    /** Snapshots installed from a leader in this run, by all nodes. */
+    public long snapshotsInstalled() {
+        return snapshotsInstalled;
+    }
+
+    /** Log compactions in this run, by all nodes. */
+    public long compactions() {
+        return compactions;
+    }
+
+    /** The first index in node {@code id}'s log (the entries before it were compacted). */
+    public long firstIndex(String id) {
+        return nodes.get(id).raft.firstIndex();
     }
 
     /**
@@ -1126,3 +1295,4 @@ public final class Simulation {
         }
     }
 }
+

@@ -33,6 +33,11 @@ class SimulationSeedsTest {
         AtomicLong acknowledged = new AtomicLong();
         AtomicLong threeNode = new AtomicLong();
         AtomicLong rewritten = new AtomicLong();
+        AtomicLong snapshots = new AtomicLong();
+        AtomicLong installs = new AtomicLong();
+        AtomicLong compactions = new AtomicLong();
+        AtomicLong seedsWithInstall = new AtomicLong();
+        AtomicLong seedsCompactingOften = new AtomicLong();
         // histograms of the healed phase, per seed
         Map<Long, Long> healedElections = new ConcurrentHashMap<>();
         Map<Long, Long> healedTerms = new ConcurrentHashMap<>();
@@ -43,7 +48,17 @@ class SimulationSeedsTest {
                 threeNode.incrementAndGet();
             }
             try {
-                SimulationResult r = Simulation.of(options).run();
+                Simulation sim = Simulation.of(options);
+                SimulationResult r = sim.run();
+                snapshots.addAndGet(sim.snapshotsTaken());
+                installs.addAndGet(sim.snapshotsInstalled());
+                compactions.addAndGet(sim.compactions());
+                if (sim.snapshotsInstalled() > 0) {
+                    seedsWithInstall.incrementAndGet();
+                }
+                if (sim.compactions() >= 10) {
+                    seedsCompactingOften.incrementAndGet();
+                }
                 steps.addAndGet(r.steps());
                 elections.addAndGet(r.elections());
                 acknowledged.addAndGet(r.acknowledged());
@@ -63,6 +78,9 @@ class SimulationSeedsTest {
                 acknowledged.get(), seconds);
         System.out.printf("simulator healed phase (heal to convergence), seeds by count: elections %s, term changes %s; "
                 + "%d appends rewritten in flight%n", new TreeMap<>(healedElections), new TreeMap<>(healedTerms), rewritten.get());
+        System.out.printf("simulator snapshots: %d taken, %d log compactions, %d installed from a leader; %d seeds"
+                + " compacted 10 times or more, %d seeds installed a snapshot%n", snapshots.get(), compactions.get(),
+                installs.get(), seedsCompactingOften.get(), seedsWithInstall.get());
         if (!failedProperties.isEmpty()) {
             System.out.printf("simulator failing seeds by property: %s%n", new TreeMap<>(failedProperties));
         }
@@ -74,6 +92,11 @@ class SimulationSeedsTest {
                     .isLessThanOrEqualTo(SimOptions.MAX_MEAN_HEALED_TERM_CHANGES);
         }
         assertThat(acknowledged.get()).as("clients made progress").isGreaterThan(SEEDS * 10);
+        assertThat(seedsCompactingOften.get()).as("seeds that compacted their logs 10 times or more")
+                .isGreaterThanOrEqualTo(SEEDS * 9 / 10);
+        if (SEEDS >= 100) {
+            assertThat(seedsWithInstall.get()).as("seeds in which a follower installed a snapshot").isGreaterThan(0);
+        }
     }
 
     /** The property a failure names (the text before its first colon), or the exception's type. */

@@ -1,5 +1,7 @@
 package io.raftkit.core.tracker;
 
+import io.raftkit.core.SnapshotInfo;
+
 /**
  * The leader's view of one follower (etcd's design): how far its log matches ours, where to
  * send next, and how fast we may send.
@@ -9,7 +11,10 @@ package io.raftkit.core.tracker;
  *       at a time and wait for the answer (or a heartbeat response) before the next.</li>
  *   <li>{@link State#REPLICATE}: the follower is in step; stream appends optimistically, as
  *       many as the in-flight window allows.</li>
- *   <li>{@link State#SNAPSHOT}: the follower needs a snapshot; send nothing else until it is in.</li>
+ *   <li>{@link State#SNAPSHOT}: the follower needs a snapshot; send nothing else until it is in.
+ *       The snapshot streams in chunks: {@link #snapshotSentOffset()} is where the next chunk
+ *       starts, {@link #snapshotAckedOffset()} what the follower confirmed, and at most a window
+ *       of chunks is unacknowledged.</li>
  * </ul>
  * Transitions happen only through the {@code become*} methods, so the rules live here.
  */
@@ -23,6 +28,12 @@ public final class Progress {
     private State state = State.PROBE;
     private boolean probeSent;
     private long pendingSnapshot;
+    private SnapshotInfo snapshot;
+    private long snapshotSentOffset;
+    private long snapshotAckedOffset;
+    private int snapshotChunksInFlight;
+    private boolean snapshotLastSent;
+    private int snapshotIdleTicks;
     private boolean recentActive;
     private final Inflights inflights;
 
@@ -77,15 +88,104 @@ public final class Progress {
         next = match + 1;
     }
 
-    /** Wait for a snapshot at {@code snapshotIndex} to be installed. */
-    public void becomeSnapshot(long snapshotIndex) {
+    /** Send {@code snap} from its start and wait for it to be installed. */
+    public void becomeSnapshot(SnapshotInfo snap) {
         resetState(State.SNAPSHOT);
-        pendingSnapshot = snapshotIndex;
+        pendingSnapshot = snap.index();
+        snapshot = snap;
+    }
+
+    /** The snapshot being sent (in SNAPSHOT state), else null. */
+    public SnapshotInfo snapshot() {
+        return snapshot;
+    }
+
+    /** Where the next chunk starts. */
+    public long snapshotSentOffset() {
+        return snapshotSentOffset;
+    }
+
+    /** The offset the follower last said it wants next: the bytes it holds. */
+    public long snapshotAckedOffset() {
+        return snapshotAckedOffset;
+    }
+
+    public int snapshotChunksInFlight() {
+        return snapshotChunksInFlight;
+    }
+
+    /** Whether another chunk may go now, given the window of {@code maxInFlight} chunks. */
+    public boolean canSendChunk(int maxInFlight) {
+        return state == State.SNAPSHOT && !snapshotLastSent && snapshotChunksInFlight < maxInFlight;
+    }
+
+    /** A chunk of {@code length} bytes at the sent offset left. */
+    public void sentChunk(int length) {
+        snapshotSentOffset += length;
+        snapshotChunksInFlight++;
+        snapshotLastSent = snapshotSentOffset >= snapshot.sizeBytes();
+    }
+
+    /**
+     * The follower wants {@code nextOffset} next (a cumulative acknowledgement, like TCP's). Ahead
+     * of what it confirmed: chunks arrived, the window opens. Back at 0 after it confirmed more:
+     * it lost what it had (it restarted), so the transfer starts over. The same offset again while
+     * later chunks are out: a later chunk arrived first, and the follower, which keeps only what
+     * continues its snapshot, dropped it; so everything is sent again from that offset (go-back-N).
+     * Anything else is an old answer, ignored; a chunk lost at the end of the window is found by
+     * {@link #snapshotTick}.
+     */
+    public void snapshotAcked(long nextOffset, int chunkBytes) {
+        snapshotIdleTicks = 0;
+        if (nextOffset > snapshotAckedOffset) {
+            snapshotAckedOffset = Math.min(nextOffset, snapshot.sizeBytes());
+            if (snapshotAckedOffset > snapshotSentOffset) {
+                snapshotSentOffset = snapshotAckedOffset;
+                snapshotLastSent = false;
+            }
+            snapshotChunksInFlight = (int) ((snapshotSentOffset - snapshotAckedOffset + chunkBytes - 1) / chunkBytes);
+        } else if (nextOffset == 0 && snapshotAckedOffset > 0) {
+            rewindSnapshot(0);
+        } else if (nextOffset == snapshotAckedOffset && snapshotSentOffset > nextOffset) {
+            rewindSnapshot(nextOffset);
+        }
+    }
+
+    /**
+     * A tick passed in SNAPSHOT state.
+     *
+     * @return true if nothing was heard for {@code retryTicks} while chunks were unacknowledged: they
+     *         are taken as lost and sent again from what the follower confirmed
+     */
+    public boolean snapshotTick(int retryTicks) {
+        if (snapshotChunksInFlight == 0) {
+            snapshotIdleTicks = 0;
+            return false;
+        }
+        if (++snapshotIdleTicks < retryTicks) {
+            return false;
+        }
+        rewindSnapshot(snapshotAckedOffset);
+        return true;
+    }
+
+    private void rewindSnapshot(long offset) {
+        snapshotAckedOffset = offset;
+        snapshotSentOffset = offset;
+        snapshotChunksInFlight = 0;
+        snapshotLastSent = false;
+        snapshotIdleTicks = 0;
     }
 
     private void resetState(State newState) {
         probeSent = false;
         pendingSnapshot = 0;
+        snapshot = null;
+        snapshotSentOffset = 0;
+        snapshotAckedOffset = 0;
+        snapshotChunksInFlight = 0;
+        snapshotLastSent = false;
+        snapshotIdleTicks = 0;
         state = newState;
         inflights.reset();
     }
@@ -162,6 +262,7 @@ public final class Progress {
     @Override
     public String toString() {
         return state + " match=" + match + " next=" + next + " inflight=" + inflights.count()
-                + (probeSent ? " paused" : "") + (pendingSnapshot > 0 ? " snap=" + pendingSnapshot : "");
+                + (probeSent ? " paused" : "") + (pendingSnapshot > 0 ? " snap=" + pendingSnapshot + " sent=" + snapshotSentOffset + " acked="
+                + snapshotAckedOffset : "");
     }
 }

@@ -33,6 +33,10 @@ public enum InvalidReason {
     HINT_ABOVE_INDEX,
     /** A snapshot response that is both done and rejected. */
     CONTRADICTORY_FLAGS,
+    /** A snapshot chunk ends past the snapshot's size, or is the last one but ends before it. */
+    CHUNK_OUTSIDE_SNAPSHOT,
+    /** A snapshot chunk's data does not match its CRC32C (corrupted on the way). */
+    CHECKSUM_MISMATCH,
     /** The message is addressed to another node. */
     WRONG_RECIPIENT,
     /** The sender is not a member of the receiver's current configuration. */

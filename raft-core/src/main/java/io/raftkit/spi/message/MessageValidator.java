@@ -152,10 +152,17 @@ public final class MessageValidator {
         SnapshotMeta meta = c.meta();
         InvalidReason reason = checkLogPosition(meta.index(), meta.term(), c.term());
         if (reason == null) {
-            reason = allInRange(c.offset(), c.offset() + c.data().length);
+            reason = allInRange(c.offset(), c.offset() + c.data().length, c.snapshotSize());
         }
         if (reason != null) {
             return reason;
+        }
+        long end = c.offset() + c.data().length;
+        if (end > c.snapshotSize() || (c.last() && end != c.snapshotSize())) {
+            return InvalidReason.CHUNK_OUTSIDE_SNAPSHOT;
+        }
+        if (!c.checksumMatches()) {
+            return InvalidReason.CHECKSUM_MISMATCH;
         }
         if (meta.index() > 0 && meta.config().allVoters().isEmpty()) {
             return InvalidReason.BAD_CONFIGURATION;

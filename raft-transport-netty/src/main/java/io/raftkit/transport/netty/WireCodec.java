@@ -89,7 +89,9 @@ final class WireCodec {
                 frame.setSnapshotChunk(io.raftkit.transport.netty.proto.SnapshotChunk.newBuilder()
                         .setFrom(m.from()).setTo(m.to()).setTerm(m.term())
                         .setMeta(encodeMeta(m.meta())).setOffset(m.offset())
-                        .setData(UnsafeByteOperations.unsafeWrap(m.data())).setLast(m.last()));
+                        .setData(UnsafeByteOperations.unsafeWrap(m.data())).setLast(m.last())
+                        .setChunkCrc32C(m.chunkCrc32c()).setSnapshotSize(m.snapshotSize())
+                        .setSnapshotCrc32C(m.snapshotCrc32c()));
             }
             case SNAPSHOT_RESPONSE -> {
                 SnapshotResponse m = (SnapshotResponse) message;
@@ -153,7 +155,8 @@ final class WireCodec {
                         throw new ProtocolException(RejectReason.MALFORMED_FRAME, "snapshot chunk without meta");
                     }
                     yield new SnapshotChunk(m.getFrom(), m.getTo(), m.getTerm(), decodeMeta(m.getMeta()),
-                            m.getOffset(), copy(m.getData()), m.getLast());
+                            m.getOffset(), copy(m.getData()), m.getLast(), m.getChunkCrc32C(), m.getSnapshotSize(),
+                            m.getSnapshotCrc32C());
                 }
                 case SNAPSHOT_RESPONSE -> {
                     var m = frame.getSnapshotResponse();
