@@ -5,11 +5,14 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.raftkit.server.RaftServer;
 import io.raftkit.server.ServerConfig;
 import io.raftkit.server.ServerStatus;
+import io.raftkit.snapshot.FileSnapshotStore;
 import io.raftkit.storage.rocksdb.RocksDbLogStorage;
 import io.raftkit.storage.rocksdb.RocksDbLogStorageConfig;
 import io.raftkit.transport.netty.NettyTransport;
 import io.raftkit.transport.netty.NettyTransportConfig;
 import io.raftkit.spi.Transport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -104,12 +107,22 @@ public final class LedgerNode implements AutoCloseable {
             LeaderTimeline timeline = new LeaderTimeline(TIMELINE_EVENTS, Clock.systemUTC());
             RocksDbLogStorage logStorage = RocksDbLogStorage.open(config.dataDir().resolve("raft"),
                     RocksDbLogStorageConfig.defaults(), registry);
+            FileSnapshotStore snapshots;
+            try {
+                // snapshots (RocksDB checkpoints of the state, streamed into one file) let the log be compacted
+                snapshots = FileSnapshotStore.open(config.dataDir().resolve("snapshots"));
+            } catch (IOException e) {
+                logStorage.close();
+                throw new UncheckedIOException("cannot open the snapshot store in " + config.dataDir().resolve("snapshots")
+                        + ": " + e.getMessage(), e);
+            }
             server = RaftServer.builder()
                     .nodeId(config.nodeId())
                     .clusterName(CLUSTER_NAME)
                     .members(raftMembers)
                     .transport(transport)
                     .logStorage(logStorage)
+                    .snapshotStore(snapshots)
                     .stateMachine(stateMachine)
                     .config(serverConfig(config))
                     .meterRegistry(registry)

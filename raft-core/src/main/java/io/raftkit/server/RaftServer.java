@@ -112,7 +112,7 @@ import org.slf4j.LoggerFactory;
  * not by throwing.
  *
  * <h2>Ownership</h2>
- * The server owns the transport and the log storage handed to its builder: {@link #close()} closes
+ * The server owns the transport, the log storage and the snapshot store handed to its builder: {@link #close()} closes
  * them. It does not close the state machine, which stays usable (and readable) after the server closes.
  *
  * <h2>Restart</h2>

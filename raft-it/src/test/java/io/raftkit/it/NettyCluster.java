@@ -4,6 +4,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.raftkit.server.RaftServer;
 import io.raftkit.server.ServerConfig;
+import io.raftkit.snapshot.FileSnapshotStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.raftkit.storage.rocksdb.RocksDbLogStorage;
 import io.raftkit.transport.netty.NettyTransport;
 import io.raftkit.transport.netty.NettyTransportConfig;
@@ -38,12 +40,23 @@ final class NettyCluster implements AutoCloseable {
     private final Path dataRoot;
     private final ServerConfig config;
     private final NettyTransportConfig transportConfig;
+    private final boolean snapshots;
+    final Map<String, SimpleMeterRegistry> registries = new ConcurrentHashMap<>();
 
     NettyCluster(int n, Path dataRoot) {
         this(n, dataRoot, CONFIG, NettyTransportConfig.defaults());
     }
 
     NettyCluster(int n, Path dataRoot, ServerConfig config, NettyTransportConfig transportConfig) {
+        this(n, dataRoot, config, transportConfig, false);
+    }
+
+    /**
+     * @param snapshots whether each node keeps snapshots in a {@link FileSnapshotStore} beside its
+     *                  log (and so compacts its log)
+     */
+    NettyCluster(int n, Path dataRoot, ServerConfig config, NettyTransportConfig transportConfig, boolean snapshots) {
+        this.snapshots = snapshots;
         this.dataRoot = dataRoot;
         this.config = config;
         this.transportConfig = transportConfig;
@@ -95,7 +108,17 @@ final class NettyCluster implements AutoCloseable {
         NettyTransport netty = new NettyTransport(transportConfig);
         RocksDbLogStorage storage = RocksDbLogStorage.open(dataRoot.resolve(id));
         RecordingStateMachine sm = new RecordingStateMachine();
-        RaftServer server = RaftServer.builder()
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        RaftServer.Builder builder = RaftServer.builder();
+        if (snapshots) {
+            try {
+                builder.snapshotStore(FileSnapshotStore.open(snapshotDir(id)));
+            } catch (IOException e) {
+                storage.close();
+                throw new UncheckedIOException(e);
+            }
+        }
+        RaftServer server = builder
                 .nodeId(id)
                 .clusterName("it")
                 .members(members)
@@ -103,11 +126,23 @@ final class NettyCluster implements AutoCloseable {
                 .logStorage(storage)
                 .stateMachine(sm)
                 .config(config)
+                .meterRegistry(registry)
                 .build()
                 .start();
         servers.put(id, server);
+        registries.put(id, registry);
         machines.put(id, sm);
         return server;
+    }
+
+    Path snapshotDir(String id) {
+        return dataRoot.resolve(id + "-snapshots");
+    }
+
+    /** A counter's count on a node, 0 if it was never registered. */
+    double counter(String id, String name) {
+        var c = registries.get(id).find(name).counter();
+        return c == null ? 0 : c.count();
     }
 
     void stop(String id) {
