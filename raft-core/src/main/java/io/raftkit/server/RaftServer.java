@@ -367,7 +367,7 @@ public final class RaftServer implements AutoCloseable {
         if (applied < storage.firstIndex() - 1) {
             throw new IllegalStateException("server " + id + ": the log starts at index " + storage.firstIndex()
                     + " but the state machine has applied only up to " + applied + " and no snapshot in the store"
-                    + " covers the entries between: the snapshot store lost its snapshot");
+                    + " covers the entries between: the snapshot store lost its snapshot (" + snapshotStore + ")");
         }
         return applied;
     }

@@ -3,10 +3,12 @@ package io.raftkit.example;
 // tag::imports[]
 import io.raftkit.errors.NotLeaderException;                  // raft-core: every user-facing exception
 import io.raftkit.server.RaftServer;                          // raft-core: the runtime
+import io.raftkit.snapshot.FileSnapshotStore;                 // raft-core: snapshots on disk
 import io.raftkit.storage.rocksdb.RocksDbLogStorage;          // raft-storage-rocksdb
 import io.raftkit.transport.netty.NettyTransport;             // raft-transport-netty
 import io.raftkit.transport.netty.NettyTransportConfig;
 // end::imports[]
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -23,16 +25,19 @@ public final class GettingStarted {
     }
 
     // tag::start-node[]
-    static RaftServer startNode(String id, Map<String, InetSocketAddress> members, Path dataDir) {
+    static RaftServer startNode(String id, Map<String, InetSocketAddress> members, Path dataDir)
+            throws IOException {
         // Transport settings only: the server hands it the members below when it starts it.
         NettyTransport transport = new NettyTransport(NettyTransportConfig.defaults());
         RocksDbLogStorage log = RocksDbLogStorage.open(dataDir.resolve(id));
+        FileSnapshotStore snapshots = FileSnapshotStore.open(dataDir.resolve(id + "-snapshots"));
         return RaftServer.builder()
                 .nodeId(id)
                 .clusterName("counter-cluster") // with the member ids, the cluster's identity
                 .members(members)               // the one member list: ids and listen addresses
                 .transport(transport)       // the server starts and closes it
                 .logStorage(log)            // the server closes it
+                .snapshotStore(snapshots)   // lets the log be compacted; the server closes it
                 .stateMachine(new CounterStateMachine())
                 .build()
                 .start();
