@@ -176,9 +176,18 @@ final class Applier implements Runnable {
     }
 
     private void serveReads() {
-        ReadRequest r;
-        while ((r = reads.peekFirst()) != null && r.index <= applied) {
-            reads.pollFirst();
+        if (reads.isEmpty() || reads.peekFirst().index > applied && reads.peekLast().index > applied) {
+            return; // the common case: nothing became servable
+        }
+        // indexes come from local ReadIndex rounds, leases and the leaders of follower reads, so
+        // they are not always in order: serve every read whose index is applied
+        java.util.Iterator<ReadRequest> it = reads.iterator();
+        while (it.hasNext()) {
+            ReadRequest r = it.next();
+            if (r.index > applied) {
+                continue;
+            }
+            it.remove();
             if (r.isDone()) {
                 continue; // timed out: nobody waits for the answer
             }

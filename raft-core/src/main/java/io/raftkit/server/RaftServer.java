@@ -130,6 +130,7 @@ public final class RaftServer implements AutoCloseable {
     private final LogStorage storage;
     private final StateMachine stateMachine;
     private final ServerConfig config;
+    private final ServingConfig serving;
     private final MeterRegistry registry;
     private final List<LeaderListener> listeners = new CopyOnWriteArrayList<>();
     private final List<FatalErrorListener> fatalListeners = new CopyOnWriteArrayList<>();
@@ -169,6 +170,7 @@ public final class RaftServer implements AutoCloseable {
         this.storage = b.storage;
         this.stateMachine = b.stateMachine;
         this.config = b.config;
+        this.serving = b.serving;
         this.registry = b.registry;
         this.listeners.addAll(b.listeners);
         this.fatalListeners.addAll(b.fatalListeners);
@@ -216,6 +218,11 @@ public final class RaftServer implements AutoCloseable {
         return config;
     }
 
+    /** How this server serves requests from any node (forwarding, leases, stepping away when sick). */
+    public ServingConfig serving() {
+        return serving;
+    }
+
     /**
      * Starts the server: bootstraps an empty log with the members as the initial configuration,
      * restores the core from storage, starts the threads and the transport (handing it this
@@ -239,6 +246,10 @@ public final class RaftServer implements AutoCloseable {
         LogStorage cached = new CachingLogStorage(storage, ENTRY_CACHE_ENTRIES, ENTRY_CACHE_BYTES);
         RaftNode node = new RaftNode(config.toRaftConfig(id), cached, alreadyApplied,
                 new Random(id.hashCode() * 31L + System.nanoTime()));
+        if (config.checkQuorum()) {
+            // a lease relies on followers ignoring votes while they hear from the leader (CheckQuorum)
+            node.enableLeaseReads(serving.leaseTicks(config.electionTicks(), config.tick()));
+        }
         List<String> followers = new ArrayList<>(members.keySet());
         followers.remove(id);
         this.metrics = new ServerMetrics(registry, id, this, followers);
@@ -311,9 +322,9 @@ public final class RaftServer implements AutoCloseable {
             }
             return CompletableFuture.failedFuture(closedException());
         }
-        if (role != Role.LEADER) {
+        if (role != Role.LEADER && !serving.forwarding()) {
             metrics.proposalRejectedNotLeader(1);
-            return CompletableFuture.failedFuture(new NotLeaderException(leader));
+            return CompletableFuture.failedFuture(new NotLeaderException(leader, term, null));
         }
         String refused = budget.tryAcquire(command.length);
         if (refused != null) {
@@ -346,12 +357,30 @@ public final class RaftServer implements AutoCloseable {
      *         {@link ServerClosedException}
      */
     public CompletableFuture<byte[]> query(byte[] query) {
+        return query(query, ReadConsistency.LINEARIZABLE);
+    }
+
+    /**
+     * A read with the given consistency (see {@link ReadConsistency}): LINEARIZABLE as
+     * {@link #query(byte[])}; LEASE without a quorum round while the leader's lease holds; LOCAL
+     * from this node's applied state at once. On a follower with forwarding on
+     * ({@link ServingConfig#forwarding()}), LINEARIZABLE and LEASE reads ask the leader for the
+     * read index and are answered from this node's state machine once it has applied that index;
+     * with forwarding off they fail with {@link NotLeaderException}.
+     *
+     * @return a future of the caller's own, completed on the callback executor with the query's
+     *         result; fails with {@link NotLeaderException} (forwarding off, not the leader),
+     *         {@link OverloadedException} (here, or at the leader), {@link java.util.concurrent.TimeoutException}
+     *         after the request timeout, or {@link ServerClosedException}
+     */
+    public CompletableFuture<byte[]> query(byte[] query, ReadConsistency consistency) {
         Objects.requireNonNull(query, "query");
+        Objects.requireNonNull(consistency, "consistency");
         if (state != State.RUNNING) {
             return CompletableFuture.failedFuture(closedException());
         }
-        if (role != Role.LEADER) {
-            return CompletableFuture.failedFuture(new NotLeaderException(leader));
+        if (role != Role.LEADER && !serving.forwarding() && consistency != ReadConsistency.LOCAL) {
+            return CompletableFuture.failedFuture(new NotLeaderException(leader, term, null));
         }
         String refused = budget.tryAcquire(query.length);
         if (refused != null) {
@@ -359,6 +388,7 @@ public final class RaftServer implements AutoCloseable {
                     + "; retry later"));
         }
         ReadRequest r = new ReadRequest(query, System.nanoTime(), budget, callbacks);
+        r.consistency = consistency;
         timer.track(r);
         loop.read(r);
         if (state != State.RUNNING) {
@@ -571,6 +601,7 @@ public final class RaftServer implements AutoCloseable {
         private LogStorage storage;
         private StateMachine stateMachine;
         private ServerConfig config = ServerConfig.defaults();
+        private ServingConfig serving = ServingConfig.defaults();
         private MeterRegistry registry;
         private final List<LeaderListener> listeners = new ArrayList<>();
         private final List<FatalErrorListener> fatalListeners = new ArrayList<>();
@@ -634,6 +665,12 @@ public final class RaftServer implements AutoCloseable {
 
         public Builder config(ServerConfig config) {
             this.config = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /** Forwarding, leases and stepping away when sick (default {@link ServingConfig#defaults()}). */
+        public Builder serving(ServingConfig serving) {
+            this.serving = Objects.requireNonNull(serving, "serving");
             return this;
         }
 

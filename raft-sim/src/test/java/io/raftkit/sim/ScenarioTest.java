@@ -25,11 +25,20 @@ class ScenarioTest {
         scenario(name, seed -> unreliable ? SimOptions.unreliable(seed, nodes) : SimOptions.reliable(seed, nodes), body);
     }
 
+    /**
+     * The scenarios script the Raft core's behaviour with clients served by the leader only, as
+     * their assertions about who answers clients assume; the swarm ({@link SimulationSeedsTest})
+     * covers serving from any node. {@code -Dsim.scenarioServing=any} runs them with forwarding,
+     * LEASE and LOCAL reads (no disk stalls) to look for a difference.
+     */
+    private static final SimServing SERVING = "any".equals(System.getProperty("sim.scenarioServing"))
+            ? new SimServing(true, 0.3, 0.2, false) : SimServing.LEADER_ONLY;
+
     private static void scenario(String name, java.util.function.LongFunction<SimOptions> optionsOf,
                                  BiConsumer<Simulation, SplittableRandom> body) {
         List<String> failures = new ArrayList<>();
         for (long seed = 0; seed < SEEDS; seed++) {
-            Simulation sim = Simulation.of(optionsOf.apply(seed));
+            Simulation sim = Simulation.of(optionsOf.apply(seed)).withServing(SERVING);
             try {
                 sim.start();
                 body.accept(sim, new SplittableRandom(seed ^ 0x5eed));
