@@ -495,7 +495,8 @@ public final class Simulation {
     private void boot(SimNode node) {
         node.boot(random);
         int incarnation = node.incarnation;
-        if (serving.leases()) {
+        if (serving.leases() && options.checkQuorum()) {
+            // as the runtime: a lease relies on followers ignoring votes while they hear from a leader
             node.raft.enableLeaseReads(SimServing.LEASE_TICKS);
         }
         bootRouting(node);
