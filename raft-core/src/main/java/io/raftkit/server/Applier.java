@@ -113,8 +113,9 @@ final class Applier implements Runnable {
         if (b.leadershipLost) {
             Proposal p;
             while ((p = pending.pollFirst()) != null) {
-                p.fail(new UnknownOutcomeException("leadership changed (the leader is now "
-                        + (b.newLeader == null ? "unknown" : b.newLeader) + ") while command at index " + p.index
+                p.fail(new UnknownOutcomeException((b.stepAwayReason != null ? "the leader stepped away ("
+                        + b.stepAwayReason + ")" : "leadership changed (the leader is now "
+                        + (b.newLeader == null ? "unknown" : b.newLeader) + ")") + " while command at index " + p.index
                         + " was in flight: it may or may not be committed; retrying is safe only if the command"
                         + " is idempotent (e.g. carries a unique id the state machine deduplicates)"));
             }

@@ -64,6 +64,8 @@ final class RaftLoop implements Runnable {
     private final UnappliedBytes unapplied;
     /** Forwarding to the leader and serving other nodes' forwarded requests. */
     private final LoopRouting routing;
+    /** Notices this leader's disk stalling (ServingConfig#stepDownOnStalledWriteAfter). */
+    private final StalledWriteGuard stallGuard;
 
     private ApplyBatch applyBatch;
     /** Set by the loop each turn: the core holds committed entries back until apply reports progress. */
@@ -115,6 +117,7 @@ final class RaftLoop implements Runnable {
                         readsConfirmed(readStates);
                     }
                 }, this::wakeup, Runnable::run);
+        this.stallGuard = new StalledWriteGuard(server.serving().stalledWriteTicks(config.tick()));
         this.routing = new LoopRouting(server, node, transport, metrics, server.serving(),
                 Math.max(1, config.electionTicks() / 2), this::propose, this::read, r -> applyBatch().reads.add(r));
     }
@@ -420,6 +423,27 @@ final class RaftLoop implements Runnable {
         }
     }
 
+    /**
+     * This leader's disk has stalled: it stops accepting proposals (a transfer is in progress),
+     * hands leadership to its most up-to-date follower, and fails what it has in flight, whose fate
+     * it cannot learn in time.
+     */
+    private void stepAway(String target) {
+        String reason = "a log write has been outstanding for over " + stallGuardMillis()
+                + " ms (stepDownOnStalledWriteAfter); leadership goes to " + target;
+        log.warn("{} steps away as leader of term {}: {}", id, term, reason);
+        metrics.steppedDown("stalled_write");
+        node.transferLeadership(target);
+        ApplyBatch b = applyBatch();
+        b.leadershipLost = true;
+        b.newLeader = target;
+        b.stepAwayReason = reason;
+    }
+
+    private long stallGuardMillis() {
+        return server.serving().stepDownOnStalledWriteAfter().toMillis();
+    }
+
     private void leadershipLost(String newLeader) {
         ApplyBatch b = applyBatch();
         b.leadershipLost = true;
@@ -437,6 +461,10 @@ final class RaftLoop implements Runnable {
 
     private void onTick(long now) {
         routing.tick();
+        String target = stallGuard.tick(pipeline.oldestPendingWrite(), node);
+        if (target != null) {
+            stepAway(target);
+        }
         if (!reads.isEmpty()) {
             Iterator<ReadRequest> it = reads.values().iterator();
             while (it.hasNext()) {

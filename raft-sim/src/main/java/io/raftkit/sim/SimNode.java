@@ -41,6 +41,8 @@ final class SimNode {
     final Map<Long, PendingForward> forwarded = new HashMap<>();
     /** The role of the last soft state, to see leadership lost. */
     io.raftkit.core.Role lastRole = io.raftkit.core.Role.FOLLOWER;
+    /** The runtime's sick-leader check for this incarnation. */
+    io.raftkit.server.StalledWriteGuard stallGuard;
     /** Syncs of this node's disk do not complete before this time (a stalled disk). */
     long stalledUntil;
     /** Time the last scheduled sync completes: syncs complete in order. */

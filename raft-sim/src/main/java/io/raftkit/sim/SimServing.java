@@ -22,6 +22,9 @@ public record SimServing(boolean anyNode, double leaseShare, double localShare, 
     /** With leases on, clocks run at 1 +/- this: (LEASE_TICKS + 1) * 1.1 < (ELECTION_TICKS - 1) * 0.9. */
     public static final double LEASE_SKEW = 0.1;
 
+    /** Ticks one log write may be outstanding before a leader steps away (the runtime's default is 2 s). */
+    public static final int STALLED_WRITE_TICKS = SimOptions.ELECTION_TICKS / 2;
+
     /** Serving as before issue 11: only the leader serves, reads are linearizable, disks never stall. */
     public static final SimServing LEADER_ONLY = new SimServing(false, 0, 0, false);
 

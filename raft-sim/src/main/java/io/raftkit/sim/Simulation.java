@@ -482,6 +482,11 @@ public final class Simulation {
             if (!node.paused) {
                 node.raft.tick();
                 node.router.tick();
+                String target = node.stallGuard.tick(node.host.oldestPendingWrite(), node.raft);
+                if (target != null) {
+                    note("%.3fms %s steps away: its disk stalled; hands leadership to %s", now / 1000.0, node.id, target);
+                    node.raft.transferLeadership(target);
+                }
                 process(node);
             }
             scheduleTick(node, Math.round(SimOptions.TICK_MICROS * node.tickFactor));
@@ -500,6 +505,7 @@ public final class Simulation {
             node.raft.enableLeaseReads(SimServing.LEASE_TICKS);
         }
         bootRouting(node);
+        node.stallGuard = new io.raftkit.server.StalledWriteGuard(serving.stalledDisks() ? SimServing.STALLED_WRITE_TICKS : 0);
         ReadyPipeline.ApplySink sink = new ReadyPipeline.ApplySink() {
             @Override
             public void softState(SoftState s) {
@@ -1092,7 +1098,9 @@ public final class Simulation {
 
     /** A disk stalls: the node's writes complete only after a while (up to two election timeouts). */
     private void stallSomeonesDisk() {
-        SimNode node = nodes.get(ids.get(random.nextInt(ids.size())));
+        String leader = leader();
+        // the leader's disk half the time: that is where a stall matters (StalledWriteGuard)
+        SimNode node = nodes.get(leader != null && random.nextBoolean() ? leader : ids.get(random.nextInt(ids.size())));
         if (!node.up) {
             return;
         }
