@@ -76,18 +76,28 @@ import org.slf4j.LoggerFactory;
  * {@code maxPendingRequests} and {@code maxPendingBytes}) until the server completes it, which it
  * always does, by the request timeout at the latest.
  *
+ * <h2>Any node serves</h2>
+ * With forwarding on ({@link ServingConfig#forwarding()}, the default), {@link #submit} and
+ * {@link #query} work on every node: a follower sends a command to the leader over the Raft
+ * transport and completes with the leader's result, and asks the leader for a read index, then
+ * answers from its own state machine once it has applied that index. {@link #status()} names the
+ * leader this node believes in and its term. A leader whose own log write has been outstanding
+ * longer than {@link ServingConfig#stepDownOnStalledWriteAfter()} hands leadership to its most
+ * up-to-date follower.
+ *
  * <h2>Outcomes of {@link #submit}</h2>
  * The future completes with the state machine's result once the command is committed and
- * applied on this node. It fails with:
+ * applied (on this node, or on the leader it was forwarded to). It fails with:
  * <ul>
- *   <li>{@link NotLeaderException} (naming the leader if known): this node is not the leader;
- *       nothing was done.</li>
- *   <li>{@link OverloadedException}: too many requests, or too many bytes of them, are pending;
- *       nothing was done.</li>
- *   <li>{@link UnknownOutcomeException}: the command was proposed but leadership changed, the
- *       request timed out, or the server closed or stopped after a fatal error before it was
- *       applied; it may or may not be committed (and a command that timed out may still be
- *       applied later).</li>
+ *   <li>{@link NotLeaderException} (naming the leader and its term if known): no leader could be
+ *       reached within the request timeout, or, with forwarding off, this node is not the
+ *       leader; nothing was done.</li>
+ *   <li>{@link OverloadedException}: too many requests, or too many bytes of them, are pending
+ *       here, or too many forwarded by this node are in flight at the leader; nothing was done.</li>
+ *   <li>{@link UnknownOutcomeException}: the command was proposed (or forwarded) but leadership
+ *       changed, the leader stepped away from a stalled disk, the request timed out, or the server
+ *       closed or stopped after a fatal error before it was applied; it may or may not be
+ *       committed (and a command that timed out may still be applied later).</li>
  *   <li>{@link ServerClosedException}: the server is closed or stopped; nothing was done.</li>
  * </ul>
  *
