@@ -18,7 +18,8 @@ public sealed interface Message
 
         /** Whether this kind is a request routed between runtimes rather than a Raft message. */
         public boolean isRouting() {
-            return ordinal() >= FORWARD_REQUEST.ordinal();
+            return this == FORWARD_REQUEST || this == FORWARD_RESPONSE || this == READ_INDEX_REQUEST
+                    || this == READ_INDEX_RESPONSE;
         }
     }
 
