@@ -1,7 +1,9 @@
 package io.raftkit.bench;
 
 import io.raftkit.server.RaftServer;
+import io.raftkit.server.ReadConsistency;
 import io.raftkit.server.ServerConfig;
+import io.raftkit.server.ServingConfig;
 import io.raftkit.spi.StateMachine;
 import io.raftkit.storage.rocksdb.RocksDbLogStorage;
 import io.raftkit.storage.rocksdb.RocksDbLogStorageConfig;
@@ -27,7 +29,10 @@ import peerbench.RaftSystemAdapter;
  *
  * <p>Options (--opt): raftkit.maxBatchEntries, raftkit.maxPendingRequests (default: the harness's
  * max in flight + 1024, as the harness does for Ratis), raftkit.sync (default true),
- * raftkit.ioThreads (Netty event loop threads, default the transport's).
+ * raftkit.ioThreads (Netty event loop threads, default the transport's), raftkit.op: what one
+ * "submit" of the harness does: {@code write} (default, {@link RaftServer#submit}),
+ * {@code read-linearizable}, {@code read-lease}, {@code read-local} ({@link RaftServer#query} with that
+ * {@link ReadConsistency}), raftkit.forwarding (default true).
  */
 public final class RaftkitAdapter implements RaftSystemAdapter {
 
@@ -76,6 +81,17 @@ public final class RaftkitAdapter implements RaftSystemAdapter {
                 return ByteBuffer.allocate(8).putLong(core.applied()).array();
             }
         };
+        String op = spec.opt("raftkit.op", "write");
+        ReadConsistency reads = switch (op) {
+            case "write" -> null;
+            case "read-linearizable" -> ReadConsistency.LINEARIZABLE;
+            case "read-lease" -> ReadConsistency.LEASE;
+            case "read-local" -> ReadConsistency.LOCAL;
+            default -> throw new IllegalArgumentException("raftkit.op must be write, read-linearizable, read-lease"
+                    + " or read-local, was " + op);
+        };
+        ServingConfig serving = ServingConfig.defaults()
+                .withForwarding(Boolean.parseBoolean(spec.opt("raftkit.forwarding", "true")));
         RaftServer server = RaftServer.builder()
                 .nodeId(id)
                 .clusterName("peer-bench")
@@ -84,9 +100,10 @@ public final class RaftkitAdapter implements RaftSystemAdapter {
                 .logStorage(storage)
                 .stateMachine(sm)
                 .config(cfg)
+                .serving(serving)
                 .build()
                 .start();
-        return new RaftkitReplica(server, core, cfg, scfg, tcfg, transport);
+        return new RaftkitReplica(server, core, cfg, scfg, tcfg, transport, reads);
     }
 
     static final class RaftkitReplica implements Replica {
@@ -96,9 +113,13 @@ public final class RaftkitAdapter implements RaftSystemAdapter {
         private final RocksDbLogStorageConfig scfg;
         private final NettyTransportConfig tcfg;
         private final NettyTransport transport;
+        /** Null: the harness's submits are writes; else reads of this consistency. */
+        private final ReadConsistency reads;
 
         RaftkitReplica(RaftServer server, CountingStateMachineCore core, ServerConfig cfg,
-                       RocksDbLogStorageConfig scfg, NettyTransportConfig tcfg, NettyTransport transport) {
+                       RocksDbLogStorageConfig scfg, NettyTransportConfig tcfg, NettyTransport transport,
+                       ReadConsistency reads) {
+            this.reads = reads;
             this.server = server;
             this.core = core;
             this.cfg = cfg;
@@ -123,7 +144,7 @@ public final class RaftkitAdapter implements RaftSystemAdapter {
 
         @Override
         public CompletableFuture<?> submit(byte[] command) {
-            return server.submit(command);
+            return reads == null ? server.submit(command) : server.query(command, reads);
         }
 
         @Override
@@ -147,7 +168,9 @@ public final class RaftkitAdapter implements RaftSystemAdapter {
             m.put("server.maxInflightAppends", cfg.maxInflightAppends());
             m.put("server.maxPendingRequests", cfg.maxPendingRequests());
             m.put("snapshots", "none");
-            m.put("submit", "RaftServer.submit on the leader, in-process; future completed on the raft-callback thread");
+            m.put("op", reads == null ? "write: RaftServer.submit" : "read: RaftServer.query " + reads);
+            m.put("forwarding", server.serving().forwarding());
+            m.put("submit", "in-process on the node the harness targets; future completed on the raft-callback thread");
             return m;
         }
 

@@ -53,6 +53,11 @@ public final class RaftNode {
     private final LogStorage storage;
     private final ProgressTracker tracker;
     private final ReadIndexTracker reads;
+    /** Lease reads (off unless the host enables them) and the ticks since this incarnation started. */
+    private LeaderLease lease = new LeaderLease(0);
+    private long ticksSinceStart;
+    /** With leases on, a node that had joined a term before it started may have granted a lease. */
+    private boolean restartGuard;
     private final DroppedMessages dropped = new DroppedMessages();
 
     private long term;
@@ -211,6 +216,8 @@ public final class RaftNode {
 
     /** Advances logical time by one tick. */
     public void tick() {
+        lease.tick();
+        ticksSinceStart++;
         if (role == Role.LEADER) {
             tickLeader();
         } else {
@@ -256,7 +263,13 @@ public final class RaftNode {
         }
         if (heartbeatElapsed >= config.heartbeatTicks()) {
             heartbeatElapsed = 0;
-            broadcastHeartbeat(reads.latestSequence());
+            if (lease.enabled()) {
+                long round = reads.heartbeatRound();
+                lease.sent(round);
+                broadcastHeartbeat(round);
+            } else {
+                broadcastHeartbeat(reads.latestSequence());
+            }
         }
     }
 
@@ -333,6 +346,43 @@ public final class RaftNode {
     }
 
     /**
+     * Turns leader leases on (off by default): {@link #leaseReadIndex()} then answers without a
+     * round while a quorum answered a heartbeat round sent less than {@code leaseTicks} ticks ago,
+     * and this node, after it starts, ignores vote requests for an election timeout (it may have
+     * granted a lease before it went down). Call before the first {@link #tick()}, with the same
+     * setting on every node. Safe only if no node's clock runs faster than another's by more than
+     * {@code electionTicks - leaseTicks} ticks over an election timeout (bounded clock drift).
+     *
+     * @param leaseTicks less than the election timeout; 0 = off
+     */
+    public void enableLeaseReads(int leaseTicks) {
+        if (leaseTicks >= config.electionTicks()) {
+            throw new IllegalArgumentException("leaseTicks (" + leaseTicks + ") must be less than electionTicks ("
+                    + config.electionTicks() + ")");
+        }
+        this.lease = new LeaderLease(leaseTicks);
+        this.restartGuard = leaseTicks > 0 && term > 0; // a brand-new node never answered a leader
+    }
+
+    /**
+     * A read index that needs no quorum round: the commit index, if this node leads, its lease
+     * holds (see {@link #enableLeaseReads}), it has committed an entry of its term and it is not
+     * transferring leadership; otherwise -1 (use {@link #readIndex(long)}).
+     */
+    public long leaseReadIndex() {
+        if (role != Role.LEADER || leadTransferee != null || !committedEntryInCurrentTerm()) {
+            return -1;
+        }
+        boolean alone = tracker.config().allVoters().size() == 1;
+        return alone || lease.holds() ? raftLog.committed() : -1;
+    }
+
+    /** Whether this node leads and accepts proposals (it is not handing leadership over). */
+    public boolean canPropose() {
+        return role == Role.LEADER && leadTransferee == null;
+    }
+
+    /**
      * The host reports that entries up to {@code index}, of which the last has {@code term}, are
      * durable (and so is every earlier write).
      */
@@ -356,6 +406,7 @@ public final class RaftNode {
             return;
         }
         leadTransferee = transferee;
+        lease.forfeit(); // the transferee campaigns at once, ignoring the followers' lease
         electionElapsed = 0;
         Progress pr = tracker.get(transferee);
         if (pr.match() == raftLog.lastIndex()) {
@@ -380,6 +431,9 @@ public final class RaftNode {
      */
     public void step(Message m) {
         InvalidReason invalid = MessageValidator.check(m, id, tracker.all().keySet());
+        if (invalid == null && m.kind().isRouting()) {
+            invalid = InvalidReason.NOT_A_RAFT_MESSAGE; // the runtime's business (RequestRouter)
+        }
         if (invalid == null) {
             invalid = contradictsLog(m);
         }
@@ -470,7 +524,10 @@ public final class RaftNode {
     private boolean handleTerm(Message m) {
         if (m.term() > term) {
             if (m instanceof VoteRequest v) {
-                boolean inLease = config.checkQuorum() && leader != null
+                // with leader leases on, a node that just (re)started may have answered the leader
+                // before it went down: it keeps the lease it may have granted
+                boolean inLease = config.checkQuorum()
+                        && (leader != null || (restartGuard && ticksSinceStart < config.electionTicks()))
                         && electionElapsed < config.electionTicks();
                 if (inLease && !v.transfer()) {
                     // thesis §4.2.3: a node that heard from a leader within the minimum election
@@ -831,6 +888,9 @@ public final class RaftNode {
         }
         if (m.readContext() > 0) {
             reads.acknowledge(m.from(), m.readContext(), tracker::isQuorum, id);
+            if (lease.enabled()) {
+                lease.acknowledged(seq -> reads.quorumAcknowledged(seq, tracker::isQuorum, id));
+            }
         }
     }
 
@@ -1040,6 +1100,7 @@ public final class RaftNode {
         heartbeatElapsed = 0;
         randomizedElectionTimeout = config.electionTicks() + random.nextInt(config.electionTicks());
         leadTransferee = null;
+        lease.reset();
         broadcastPending = false;
         tracker.resetVotes();
         tracker.resetProgress(raftLog.lastIndex() + 1);
@@ -1127,7 +1188,9 @@ public final class RaftNode {
             broadcastAppend(false);
         }
         if (reads.hasRoundToSend()) {
-            broadcastHeartbeat(reads.sendRound());
+            long round = reads.sendRound();
+            lease.sent(round);
+            broadcastHeartbeat(round);
         }
         SoftState soft = softState();
         HardState hard = hardState();

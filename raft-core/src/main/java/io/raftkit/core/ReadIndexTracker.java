@@ -66,6 +66,23 @@ final class ReadIndexTracker {
         return sentSequence;
     }
 
+    /**
+     * A round for a periodic heartbeat when leases are on: the open round if there is one, else an
+     * empty round of its own, so that each heartbeat's answers tell when it was sent (LeaderLease).
+     */
+    long heartbeatRound() {
+        if (open != null) {
+            return sendRound();
+        }
+        sentSequence = ++sequence;
+        return sentSequence;
+    }
+
+    /** Whether a quorum (this node counting) has answered a round of {@code sequence} or later. */
+    boolean quorumAcknowledged(long sequence, Predicate<Predicate<String>> isQuorum, String self) {
+        return isQuorum.test(id -> id.equals(self) || acknowledged.getOrDefault(id, 0L) >= sequence);
+    }
+
     /** The sequence every heartbeat carries: the latest round sent. */
     long latestSequence() {
         return sentSequence;

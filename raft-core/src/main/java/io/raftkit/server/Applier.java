@@ -162,8 +162,9 @@ final class Applier implements Runnable {
         if (b.leadershipLost) {
             Proposal p;
             while ((p = pending.pollFirst()) != null) {
-                p.fail(new UnknownOutcomeException("leadership changed (the leader is now "
-                        + (b.newLeader == null ? "unknown" : b.newLeader) + ") while command at index " + p.index
+                p.fail(new UnknownOutcomeException((b.stepAwayReason != null ? "the leader stepped away ("
+                        + b.stepAwayReason + ")" : "leadership changed (the leader is now "
+                        + (b.newLeader == null ? "unknown" : b.newLeader) + ")") + " while command at index " + p.index
                         + " was in flight: it may or may not be committed; retrying is safe only if the command"
                         + " is idempotent (e.g. carries a unique id the state machine deduplicates)"));
             }
@@ -278,9 +279,18 @@ final class Applier implements Runnable {
     }
 
     private void serveReads() {
-        ReadRequest r;
-        while ((r = reads.peekFirst()) != null && r.index <= applied) {
-            reads.pollFirst();
+        if (reads.isEmpty() || reads.peekFirst().index > applied && reads.peekLast().index > applied) {
+            return; // the common case: nothing became servable
+        }
+        // indexes come from local ReadIndex rounds, leases and the leaders of follower reads, so
+        // they are not always in order: serve every read whose index is applied
+        java.util.Iterator<ReadRequest> it = reads.iterator();
+        while (it.hasNext()) {
+            ReadRequest r = it.next();
+            if (r.index > applied) {
+                continue;
+            }
+            it.remove();
             if (r.isDone()) {
                 continue; // timed out: nobody waits for the answer
             }

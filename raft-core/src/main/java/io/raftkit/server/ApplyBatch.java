@@ -22,6 +22,8 @@ final class ApplyBatch {
     final List<ReadRequest> reads = new ArrayList<>();
     boolean leadershipLost;
     String newLeader;
+    /** Why leadership is being given up, when this leader gives it up itself (else null). */
+    String stepAwayReason;
 
     boolean isEmpty() {
         return committed.isEmpty() && proposed.isEmpty() && reads.isEmpty() && !leadershipLost && restore == null;

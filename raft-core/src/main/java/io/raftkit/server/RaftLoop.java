@@ -74,6 +74,10 @@ final class RaftLoop implements Runnable {
     private final List<Proposal> batch = new ArrayList<>();
     private final ReadyPipeline pipeline;
     private final UnappliedBytes unapplied;
+    /** Forwarding to the leader and serving other nodes' forwarded requests. */
+    private final LoopRouting routing;
+    /** Notices this leader's disk stalling (ServingConfig#stepDownOnStalledWriteAfter). */
+    private final StalledWriteGuard stallGuard;
 
     private ApplyBatch applyBatch;
     /** Set by the loop each turn: the core holds committed entries back until apply reports progress. */
@@ -162,6 +166,9 @@ final class RaftLoop implements Runnable {
                                 metrics.snapshotReceiveFailed();
                             }
                         });
+        this.stallGuard = new StalledWriteGuard(server.serving().stalledWriteTicks(config.tick()));
+        this.routing = new LoopRouting(server, node, transport, metrics, server.serving(),
+                Math.max(1, config.electionTicks() / 2), this::propose, this::read, r -> applyBatch().reads.add(r));
     }
 
     /** The snapshot thread made a snapshot durable: tell the core and compact the log (on the loop). */
@@ -334,7 +341,11 @@ final class RaftLoop implements Runnable {
         Message m;
         int n = 0;
         while (n < MAX_MESSAGES_PER_TURN && (m = inbox.poll()) != null) {
-            node.step(m);
+            if (m.kind().isRouting()) {
+                routing.onMessage(m);
+            } else {
+                node.step(m);
+            }
             n++;
         }
         return n > 0;
@@ -348,9 +359,31 @@ final class RaftLoop implements Runnable {
             if (r.isDone()) {
                 continue; // timed out while queued
             }
-            if (node.role() != Role.LEADER) {
-                r.fail(new NotLeaderException(node.leaderId()));
+            if (r.consistency == ReadConsistency.LOCAL) {
+                metrics.readStarted("local");
+                r.index = 0; // this node's applied state, whatever it is
+                applyBatch().reads.add(r);
                 continue;
+            }
+            if (node.role() != Role.LEADER) {
+                if (routing.forwarding()) {
+                    routing.forwardRead(r);
+                } else {
+                    r.fail(new NotLeaderException(node.leaderId(), node.term(), null));
+                }
+                continue;
+            }
+            if (r.consistency == ReadConsistency.LEASE) {
+                long leaseIndex = node.leaseReadIndex();
+                if (leaseIndex >= 0) {
+                    metrics.readStarted("lease");
+                    r.index = leaseIndex;
+                    applyBatch().reads.add(r);
+                    continue;
+                }
+                metrics.readStarted("lease_fallback");
+            } else {
+                metrics.readStarted("linearizable");
             }
             r.id = ++readSeq;
             try {
@@ -370,16 +403,23 @@ final class RaftLoop implements Runnable {
      */
     private boolean drainProposals() {
         Proposal p;
-        while (batch.size() < maxBatch && (p = proposals.poll()) != null) {
+        boolean routed = false;
+        boolean leads = node.role() == Role.LEADER;
+        while (batch.size() < maxBatch && ((p = routing.pollForwarded()) != null || (p = proposals.poll()) != null)) {
             if (p.isDone()) {
                 continue; // timed out while queued: its caller was told the outcome is unknown
+            }
+            if (!leads && routing.forwarding() && !p.forwarded) {
+                routing.forwardWrite(p); // to the leader; a command forwarded here is never forwarded again
+                routed = true;
+                continue;
             }
             batch.add(p);
             commands.add(p.command);
         }
         int n = batch.size();
         if (n == 0) {
-            return false;
+            return routed;
         }
         boolean handedOver = false;
         try {
@@ -418,6 +458,9 @@ final class RaftLoop implements Runnable {
     private void readsConfirmed(List<ReadState> readStates) {
         for (int i = 0, n = readStates.size(); i < n; i++) {
             ReadState rs = readStates.get(i);
+            if (routing.readConfirmed(rs)) {
+                continue; // another node's read: its index went back to it
+            }
             ReadRequest r = reads.remove(rs.requestId());
             if (r != null) {
                 r.index = rs.index();
@@ -430,6 +473,7 @@ final class RaftLoop implements Runnable {
         Role prevRole = role;
         long prevTerm = term;
         String prevLeader = leader;
+        routing.softState(prevRole, s.role(), s.leaderId(), s.term()); // first: reads of a lost leadership go on
         if (prevRole == Role.LEADER && (s.role() != Role.LEADER || s.term() != prevTerm)) {
             leadershipLost(s.leaderId());
         }
@@ -446,6 +490,7 @@ final class RaftLoop implements Runnable {
             }
             server.leaderChanged(new LeaderChange(s.leaderId(), s.term(), id.equals(s.leaderId())));
         }
+
         role = s.role();
         term = s.term();
         leader = s.leaderId();
@@ -461,18 +506,48 @@ final class RaftLoop implements Runnable {
         }
     }
 
+    /**
+     * This leader's disk has stalled: it stops accepting proposals (a transfer is in progress),
+     * hands leadership to its most up-to-date follower, and fails what it has in flight, whose fate
+     * it cannot learn in time.
+     */
+    private void stepAway(String target) {
+        String reason = "a log write has been outstanding for over " + stallGuardMillis()
+                + " ms (stepDownOnStalledWriteAfter); leadership goes to " + target;
+        log.warn("{} steps away as leader of term {}: {}", id, term, reason);
+        metrics.steppedDown("stalled_write");
+        node.transferLeadership(target);
+        ApplyBatch b = applyBatch();
+        b.leadershipLost = true;
+        b.newLeader = target;
+        b.stepAwayReason = reason;
+    }
+
+    private long stallGuardMillis() {
+        return server.serving().stepDownOnStalledWriteAfter().toMillis();
+    }
+
     private void leadershipLost(String newLeader) {
         ApplyBatch b = applyBatch();
         b.leadershipLost = true;
         b.newLeader = newLeader;
         for (ReadRequest r : reads.values()) {
-            r.fail(new NotLeaderException(newLeader, "this node lost leadership before the read was confirmed"
-                    + (newLeader == null ? "; no leader is known" : "; the leader is " + newLeader)));
+            if (routing.forwarding()) {
+                routing.forwardRead(r); // a read has no effect: ask the next leader
+            } else {
+                r.fail(new NotLeaderException(newLeader, "this node lost leadership before the read was confirmed"
+                        + (newLeader == null ? "; no leader is known" : "; the leader is " + newLeader)));
+            }
         }
         reads.clear();
     }
 
     private void onTick(long now) {
+        routing.tick();
+        String target = stallGuard.tick(pipeline.oldestPendingWrite(), node);
+        if (target != null) {
+            stepAway(target);
+        }
         if (!reads.isEmpty()) {
             Iterator<ReadRequest> it = reads.values().iterator();
             while (it.hasNext()) {
@@ -556,6 +631,7 @@ final class RaftLoop implements Runnable {
             q.fail(closed);
         }
         reads.clear();
+        routing.close(closed);
         try {
             flushApplyBatch();
         } catch (RuntimeException e) {

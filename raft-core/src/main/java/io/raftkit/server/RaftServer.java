@@ -85,18 +85,28 @@ import org.slf4j.LoggerFactory;
  * {@code maxPendingRequests} and {@code maxPendingBytes}) until the server completes it, which it
  * always does, by the request timeout at the latest.
  *
+ * <h2>Any node serves</h2>
+ * With forwarding on ({@link ServingConfig#forwarding()}, the default), {@link #submit} and
+ * {@link #query} work on every node: a follower sends a command to the leader over the Raft
+ * transport and completes with the leader's result, and asks the leader for a read index, then
+ * answers from its own state machine once it has applied that index. {@link #status()} names the
+ * leader this node believes in and its term. A leader whose own log write has been outstanding
+ * longer than {@link ServingConfig#stepDownOnStalledWriteAfter()} hands leadership to its most
+ * up-to-date follower.
+ *
  * <h2>Outcomes of {@link #submit}</h2>
  * The future completes with the state machine's result once the command is committed and
- * applied on this node. It fails with:
+ * applied (on this node, or on the leader it was forwarded to). It fails with:
  * <ul>
- *   <li>{@link NotLeaderException} (naming the leader if known): this node is not the leader;
- *       nothing was done.</li>
- *   <li>{@link OverloadedException}: too many requests, or too many bytes of them, are pending;
- *       nothing was done.</li>
- *   <li>{@link UnknownOutcomeException}: the command was proposed but leadership changed, the
- *       request timed out, or the server closed or stopped after a fatal error before it was
- *       applied; it may or may not be committed (and a command that timed out may still be
- *       applied later).</li>
+ *   <li>{@link NotLeaderException} (naming the leader and its term if known): no leader could be
+ *       reached within the request timeout, or, with forwarding off, this node is not the
+ *       leader; nothing was done.</li>
+ *   <li>{@link OverloadedException}: too many requests, or too many bytes of them, are pending
+ *       here, or too many forwarded by this node are in flight at the leader; nothing was done.</li>
+ *   <li>{@link UnknownOutcomeException}: the command was proposed (or forwarded) but leadership
+ *       changed, the leader stepped away from a stalled disk, the request timed out, or the server
+ *       closed or stopped after a fatal error before it was applied; it may or may not be
+ *       committed (and a command that timed out may still be applied later).</li>
  *   <li>{@link ServerClosedException}: the server is closed or stopped; nothing was done.</li>
  * </ul>
  *
@@ -160,6 +170,7 @@ public final class RaftServer implements AutoCloseable {
     private final SnapshotStore snapshotStore;
     private final StateMachine stateMachine;
     private final ServerConfig config;
+    private final ServingConfig serving;
     private final MeterRegistry registry;
     private final List<LeaderListener> listeners = new CopyOnWriteArrayList<>();
     private final List<FatalErrorListener> fatalListeners = new CopyOnWriteArrayList<>();
@@ -205,6 +216,7 @@ public final class RaftServer implements AutoCloseable {
                 : b.storage instanceof InMemoryLogStorage ? new InMemorySnapshotStore() : null;
         this.stateMachine = b.stateMachine;
         this.config = b.config;
+        this.serving = b.serving;
         this.registry = b.registry;
         this.listeners.addAll(b.listeners);
         this.fatalListeners.addAll(b.fatalListeners);
@@ -252,6 +264,11 @@ public final class RaftServer implements AutoCloseable {
         return config;
     }
 
+    /** How this server serves requests from any node (forwarding, leases, stepping away when sick). */
+    public ServingConfig serving() {
+        return serving;
+    }
+
     /**
      * Starts the server: bootstraps an empty log with the members as the initial configuration,
      * restores the core from storage, starts the threads and the transport (handing it this
@@ -276,6 +293,10 @@ public final class RaftServer implements AutoCloseable {
         LogStorage cached = new CachingLogStorage(storage, ENTRY_CACHE_ENTRIES, ENTRY_CACHE_BYTES);
         RaftNode node = new RaftNode(coreConfig(), cached, alreadyApplied,
                 new Random(id.hashCode() * 31L + System.nanoTime()));
+        if (config.checkQuorum()) {
+            // a lease relies on followers ignoring votes while they hear from the leader (CheckQuorum)
+            node.enableLeaseReads(serving.leaseTicks(config.electionTicks(), config.tick()));
+        }
         List<String> followers = new ArrayList<>(members.keySet());
         followers.remove(id);
         this.metrics = new ServerMetrics(registry, id, this, followers);
@@ -441,9 +462,9 @@ public final class RaftServer implements AutoCloseable {
             }
             return CompletableFuture.failedFuture(closedException());
         }
-        if (role != Role.LEADER) {
+        if (role != Role.LEADER && !serving.forwarding()) {
             metrics.proposalRejectedNotLeader(1);
-            return CompletableFuture.failedFuture(new NotLeaderException(leader));
+            return CompletableFuture.failedFuture(new NotLeaderException(leader, term, null));
         }
         String refused = budget.tryAcquire(command.length);
         if (refused != null) {
@@ -476,12 +497,30 @@ public final class RaftServer implements AutoCloseable {
      *         {@link ServerClosedException}
      */
     public CompletableFuture<byte[]> query(byte[] query) {
+        return query(query, ReadConsistency.LINEARIZABLE);
+    }
+
+    /**
+     * A read with the given consistency (see {@link ReadConsistency}): LINEARIZABLE as
+     * {@link #query(byte[])}; LEASE without a quorum round while the leader's lease holds; LOCAL
+     * from this node's applied state at once. On a follower with forwarding on
+     * ({@link ServingConfig#forwarding()}), LINEARIZABLE and LEASE reads ask the leader for the
+     * read index and are answered from this node's state machine once it has applied that index;
+     * with forwarding off they fail with {@link NotLeaderException}.
+     *
+     * @return a future of the caller's own, completed on the callback executor with the query's
+     *         result; fails with {@link NotLeaderException} (forwarding off, not the leader),
+     *         {@link OverloadedException} (here, or at the leader), {@link java.util.concurrent.TimeoutException}
+     *         after the request timeout, or {@link ServerClosedException}
+     */
+    public CompletableFuture<byte[]> query(byte[] query, ReadConsistency consistency) {
         Objects.requireNonNull(query, "query");
+        Objects.requireNonNull(consistency, "consistency");
         if (state != State.RUNNING) {
             return CompletableFuture.failedFuture(closedException());
         }
-        if (role != Role.LEADER) {
-            return CompletableFuture.failedFuture(new NotLeaderException(leader));
+        if (role != Role.LEADER && !serving.forwarding() && consistency != ReadConsistency.LOCAL) {
+            return CompletableFuture.failedFuture(new NotLeaderException(leader, term, null));
         }
         String refused = budget.tryAcquire(query.length);
         if (refused != null) {
@@ -489,6 +528,7 @@ public final class RaftServer implements AutoCloseable {
                     + "; retry later"));
         }
         ReadRequest r = new ReadRequest(query, System.nanoTime(), budget, callbacks);
+        r.consistency = consistency;
         timer.track(r);
         loop.read(r);
         if (state != State.RUNNING) {
@@ -711,6 +751,7 @@ public final class RaftServer implements AutoCloseable {
         private StateMachine stateMachine;
         private SnapshotStore snapshotStore;
         private ServerConfig config = ServerConfig.defaults();
+        private ServingConfig serving = ServingConfig.defaults();
         private MeterRegistry registry;
         private final List<LeaderListener> listeners = new ArrayList<>();
         private final List<FatalErrorListener> fatalListeners = new ArrayList<>();
@@ -784,6 +825,12 @@ public final class RaftServer implements AutoCloseable {
 
         public Builder config(ServerConfig config) {
             this.config = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /** Forwarding, leases and stepping away when sick (default {@link ServingConfig#defaults()}). */
+        public Builder serving(ServingConfig serving) {
+            this.serving = Objects.requireNonNull(serving, "serving");
             return this;
         }
 

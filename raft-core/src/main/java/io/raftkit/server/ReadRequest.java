@@ -7,6 +7,8 @@ import java.util.concurrent.TimeoutException;
 final class ReadRequest extends PendingRequest {
 
     final byte[] query;
+    /** What the read promises; LINEARIZABLE unless the caller asked for less. */
+    ReadConsistency consistency = ReadConsistency.LINEARIZABLE;
     long id;
     /** The read may run once the state machine has applied this index. */
     long index;

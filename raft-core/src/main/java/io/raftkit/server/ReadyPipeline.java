@@ -460,6 +460,20 @@ public final class ReadyPipeline {
     }
 
     /** Writes and barriers not released yet. */
+    /**
+     * The oldest storage write not yet durable, as an identity to compare between calls (the same
+     * object while that write is outstanding), or null if none is: a host measures how long its
+     * disk has been stuck on one write ({@link StalledWriteGuard}).
+     */
+    public Object oldestPendingWrite() {
+        for (PendingWrite w : writes) {
+            if (!w.durable()) {
+                return w;
+            }
+        }
+        return null;
+    }
+
     public int pendingWrites() {
         return writes.size();
     }

@@ -52,6 +52,13 @@ import java.util.function.ToDoubleFunction;
  *       raft.snapshot.compaction.index (the log holds entries after it only)</td><td>gauges</td></tr>
  *   <tr><td>raft.snapshot.install.bytes.acked, raft.snapshot.install.bytes.total (tag follower): the
  *       snapshot being sent to a follower, 0 when none</td><td>gauges</td></tr>
+ *   <tr><td>raft.forward.sent (tag type=write|read): requests this node sent to the leader</td><td>counter</td></tr>
+ *   <tr><td>raft.forward.received (tags type, result=accepted|not_leader|overloaded): requests other
+ *       nodes forwarded to this one as leader</td><td>counter</td></tr>
+ *   <tr><td>raft.reads (tag consistency=linearizable|lease|local|lease_fallback): reads started on this
+ *       node, by how they are served</td><td>counter</td></tr>
+ *   <tr><td>raft.leader.stepdowns (tag reason=stalled_write): times this leader handed leadership away
+ *       on its own</td><td>counter</td></tr>
  * </table>
  */
 final class ServerMetrics {
@@ -323,6 +330,51 @@ final class ServerMetrics {
             a.set(acked);
             t.set(total);
         }
+    }
+
+    /** raft.forward.*, raft.reads and raft.leader.stepdowns, registered on first use. */
+    private final Map<String, Counter> lazyCounters = new ConcurrentHashMap<>();
+
+    private void count(String name, String description, String... tagPairs) {
+        if (registry != null) {
+            lazyCounters.computeIfAbsent(name + String.join("/", tagPairs),
+                    k -> counter(name, description, Tags.of(tagPairs))).increment();
+        }
+    }
+
+    /** This node sent a request to the leader. */
+    void forwardSent(boolean read) {
+        count("raft.forward.sent", "requests this node sent to the leader", "type", read ? "read" : "write");
+    }
+
+    /** What this node, as leader, did with forwarded requests. */
+    ForwardServer.ForwardMetrics forwardReceived() {
+        if (registry == null) {
+            return ForwardServer.ForwardMetrics.NONE;
+        }
+        return new ForwardServer.ForwardMetrics() {
+            @Override
+            public void accepted(boolean read) {
+                count("raft.forward.received", "requests other nodes forwarded to this leader",
+                        "type", read ? "read" : "write", "result", "accepted");
+            }
+
+            @Override
+            public void refused(boolean read, io.raftkit.spi.message.RouteStatus status) {
+                count("raft.forward.received", "requests other nodes forwarded to this leader",
+                        "type", read ? "read" : "write", "result", status.name().toLowerCase(Locale.ROOT));
+            }
+        };
+    }
+
+    /** A read started, served as {@code how} (linearizable, lease, local, lease_fallback). */
+    void readStarted(String how) {
+        count("raft.reads", "reads started on this node, by how they are served", "consistency", how);
+    }
+
+    /** This leader handed leadership away on its own. */
+    void steppedDown(String reason) {
+        count("raft.leader.stepdowns", "times this leader handed leadership away on its own", "reason", reason);
     }
 
     void close() {

@@ -40,7 +40,9 @@ class CallbackThreadsTest {
         CountDownLatch release = new CountDownLatch(1);
         AtomicReference<String> callbackThread = new AtomicReference<>();
         AtomicReference<Throwable> readFailure = new AtomicReference<>();
-        LocalCluster c = new LocalCluster(3).startAll();
+        LocalCluster c = new LocalCluster(3);
+        c.serving = ServingConfig.defaults().withForwarding(false); // with forwarding the read would go on at the new leader
+        c.startAll();
         try {
             RaftServer old = c.awaitLeader();
             c.network.isolate(old.nodeId());

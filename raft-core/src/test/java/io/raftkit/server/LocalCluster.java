@@ -26,6 +26,8 @@ final class LocalCluster implements AutoCloseable {
     final Map<String, InetSocketAddress> members = new LinkedHashMap<>();
     private final UnaryOperator<ServerConfig> tweak;
     MeterRegistry registry;
+    /** Forwarding, leases, stepping away when sick. */
+    ServingConfig serving = ServingConfig.defaults();
     /** Wraps each node's storage before the server gets it (e.g. to count writes). */
     java.util.function.BiFunction<String, io.raftkit.spi.LogStorage, io.raftkit.spi.LogStorage> wrapStorage = (id, s) -> s;
     /** Last changes to each node's builder (e.g. listeners, a callback executor). */
@@ -61,6 +63,7 @@ final class LocalCluster implements AutoCloseable {
                 .logStorage(wrapStorage.apply(id, storage))
                 .stateMachine(sm)
                 .config(tweak.apply(FAST))
+                .serving(serving)
                 .meterRegistry(registry);
         customize.accept(id, b);
         RaftServer s = b.build().start();

@@ -76,13 +76,17 @@ class RaftServerTest {
     }
 
     @Test
-    void aFollowerRefusesProposalsAndReadsAtOnceNamingTheLeader() {
-        try (LocalCluster c = new LocalCluster(3).startAll()) {
+    void withForwardingOffAFollowerRefusesProposalsAndReadsAtOnceNamingTheLeaderAndItsTerm() {
+        LocalCluster c = new LocalCluster(3);
+        c.serving = ServingConfig.defaults().withForwarding(false);
+        try (c) {
+            c.startAll();
             RaftServer leader = c.awaitLeader();
             RaftServer follower = c.servers.values().stream().filter(s -> s != leader).findFirst().orElseThrow();
             Throwable t = failureOf(follower.submit(b("x")));
             assertThat(t).isInstanceOf(NotLeaderException.class);
             assertThat(((NotLeaderException) t).leaderId()).isEqualTo(leader.nodeId());
+            assertThat(((NotLeaderException) t).term()).isEqualTo(leader.status().term());
             assertThat(t).hasMessageContaining(leader.nodeId());
             assertThat(failureOf(follower.query(b("?")))).isInstanceOf(NotLeaderException.class);
         }

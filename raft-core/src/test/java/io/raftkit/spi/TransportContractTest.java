@@ -7,9 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.raftkit.spi.message.AppendRequest;
 import io.raftkit.spi.message.AppendResponse;
+import io.raftkit.spi.message.ForwardRequest;
+import io.raftkit.spi.message.ForwardResponse;
 import io.raftkit.spi.message.Heartbeat;
 import io.raftkit.spi.message.HeartbeatResponse;
 import io.raftkit.spi.message.Message;
+import io.raftkit.spi.message.ReadIndexRequest;
+import io.raftkit.spi.message.ReadIndexResponse;
+import io.raftkit.spi.message.RouteStatus;
 import io.raftkit.spi.message.SnapshotChunk;
 import io.raftkit.spi.message.SnapshotResponse;
 import io.raftkit.spi.message.TimeoutNow;
@@ -456,7 +461,13 @@ public abstract class TransportContractTest {
                         4096, chunk, false, 0xCAFEBABE, 1L << 33, 0x80000001),
                 new SnapshotResponse(from, to, 5, 1000, 1000, false, false),
                 new SnapshotResponse(from, to, 5, 1000, 0, true, true),
-                new TimeoutNow(from, to, 5));
+                new TimeoutNow(from, to, 5),
+                new ForwardRequest(from, to, 5, 12, new byte[] {1, 2, 3}),
+                new ForwardResponse(from, to, 5, 12, RouteStatus.OK, new byte[] {4}, null),
+                new ForwardResponse(from, to, 5, 13, RouteStatus.NOT_LEADER, new byte[0], "n3"),
+                new ReadIndexRequest(from, to, 5, 14, true),
+                new ReadIndexResponse(from, to, 5, 14, RouteStatus.OK, 99, null),
+                new ReadIndexResponse(from, to, 5, 15, RouteStatus.OVERLOADED, 0, "n3"));
     }
 
     /** A started transport of one node and the messages it received. */

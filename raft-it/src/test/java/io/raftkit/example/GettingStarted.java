@@ -2,7 +2,10 @@ package io.raftkit.example;
 
 // tag::imports[]
 import io.raftkit.errors.NotLeaderException;                  // raft-core: every user-facing exception
+import io.raftkit.errors.UnknownOutcomeException;
 import io.raftkit.server.RaftServer;                          // raft-core: the runtime
+import io.raftkit.server.ReadConsistency;
+import io.raftkit.server.ServerStatus;
 import io.raftkit.snapshot.FileSnapshotStore;                 // raft-core: snapshots on disk
 import io.raftkit.storage.rocksdb.RocksDbLogStorage;          // raft-storage-rocksdb
 import io.raftkit.transport.netty.NettyTransport;             // raft-transport-netty
@@ -15,8 +18,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /** The code of docs/getting-started.md; GettingStartedClusterTest runs it and checks the doc quotes it exactly. */
 public final class GettingStarted {
@@ -58,15 +59,22 @@ public final class GettingStarted {
         // end::three-nodes[]
         try {
             // tag::submit-and-read[]
-            RaftServer leader = awaitLeader(nodes);
+            RaftServer node = nodes.get(0); // any node: a follower forwards to the leader
             for (long delta : new long[] {1, 2, 3}) {
                 byte[] command = ByteBuffer.allocate(8).putLong(delta).array();
-                byte[] result = leader.submit(command).get(); // committed by a majority and applied
+                byte[] result = node.submit(command).get(); // committed by a majority and applied
                 System.out.println("total after +" + delta + ": " + ByteBuffer.wrap(result).getLong());
             }
-            byte[] answer = leader.query(new byte[0]).get(); // a linearizable read (ReadIndex)
-            long total = ByteBuffer.wrap(answer).getLong();   // 6
+            byte[] answer = node.query(new byte[0]).get(); // a linearizable read, on any node
+            long total = ByteBuffer.wrap(answer).getLong(); // 6
             // end::submit-and-read[]
+            // tag::read-consistency[]
+            byte[] viaLease = node.query(new byte[0], ReadConsistency.LEASE).get(); // no quorum round while the lease holds
+            byte[] local = node.query(new byte[0], ReadConsistency.LOCAL).get();    // this node's state, maybe stale
+            ServerStatus status = node.status();                                    // who leads, in which term
+            System.out.println(status.leaderId() + " leads term " + status.term() + "; lease read "
+                    + ByteBuffer.wrap(viaLease).getLong() + ", local read " + ByteBuffer.wrap(local).getLong());
+            // end::read-consistency[]
             return total;
         } finally {
             // tag::close[]
@@ -77,38 +85,20 @@ public final class GettingStarted {
         }
     }
 
-    // tag::find-leader[]
-    static RaftServer awaitLeader(List<RaftServer> nodes) throws Exception {
-        CompletableFuture<RaftServer> elected = new CompletableFuture<>();
-        for (RaftServer node : nodes) {
-            node.addLeaderListener((leaderId, term, isSelf) -> {
-                if (isSelf) {
-                    elected.complete(node);
+    // tag::unknown-outcome[]
+    static byte[] submitIdempotent(RaftServer node, byte[] commandWithUniqueId) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return node.submit(commandWithUniqueId).get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                boolean retry = e.getCause() instanceof UnknownOutcomeException   // may or may not have committed
+                        || e.getCause() instanceof NotLeaderException;          // no leader within the request timeout
+                if (!retry || attempt == 3) {
+                    throw e;
                 }
-            });
-            if (node.status().isLeader()) { // elected before the listener was added
-                elected.complete(node);
+                // safe only because the state machine ignores a command id it has already applied
             }
         }
-        // an election takes one to two election timeouts (1-2 s by default)
-        return elected.get(30, TimeUnit.SECONDS);
     }
-    // end::find-leader[]
-
-    // tag::not-leader[]
-    static byte[] submitAnywhere(List<RaftServer> nodes, RaftServer node, byte[] command) throws Exception {
-        try {
-            return node.submit(command).get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof NotLeaderException notLeader && notLeader.leaderId() != null) {
-                for (RaftServer other : nodes) {
-                    if (other.nodeId().equals(notLeader.leaderId())) {
-                        return other.submit(command).get(); // retry at the leader it named
-                    }
-                }
-            }
-            throw e;
-        }
-    }
-    // end::not-leader[]
+    // end::unknown-outcome[]
 }

@@ -42,6 +42,10 @@ final class NettyCluster implements AutoCloseable {
     private final NettyTransportConfig transportConfig;
     private final boolean snapshots;
     final Map<String, SimpleMeterRegistry> registries = new ConcurrentHashMap<>();
+    /** Forwarding, leases, stepping away when sick. */
+    io.raftkit.server.ServingConfig serving = io.raftkit.server.ServingConfig.defaults();
+    /** Wraps each node's log storage before its server gets it (e.g. to stall its writes). */
+    java.util.function.BiFunction<String, io.raftkit.spi.LogStorage, io.raftkit.spi.LogStorage> wrapStorage = (id, s) -> s;
 
     NettyCluster(int n, Path dataRoot) {
         this(n, dataRoot, CONFIG, NettyTransportConfig.defaults());
@@ -123,10 +127,11 @@ final class NettyCluster implements AutoCloseable {
                 .clusterName("it")
                 .members(members)
                 .transport(new PartitionableTransport(netty, blocked.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet())))
-                .logStorage(storage)
+                .logStorage(wrapStorage.apply(id, storage))
                 .stateMachine(sm)
                 .config(config)
                 .meterRegistry(registry)
+                .serving(serving)
                 .build()
                 .start();
         servers.put(id, server);

@@ -51,7 +51,8 @@ class PartitionClusterTest {
             for (String id : minority) {
                 assertThat(c.server(id).status().role()).isNotEqualTo(Role.LEADER);
                 assertThat(c.machine(id).applied()).doesNotContain("minority-write", "majority-write");
-                Throwable refused = catchThrowable(() -> c.server(id).submit("x".getBytes(UTF_8)).get(5, TimeUnit.SECONDS));
+                // with no leader to forward to, it waits out the request timeout (5 s), then refuses
+                Throwable refused = catchThrowable(() -> c.server(id).submit("x".getBytes(UTF_8)).get(10, TimeUnit.SECONDS));
                 assertThat(refused.getCause()).isInstanceOf(NotLeaderException.class);
             }
 

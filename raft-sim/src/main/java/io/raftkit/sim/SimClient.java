@@ -20,6 +20,10 @@ final class SimClient {
         /** Where a node put this write in its log, if any node accepted it (index 0 if none). */
         long proposedIndex;
         long proposedTerm;
+        /** The command bytes, made once: a leader finds a forwarded command's operation by identity. */
+        byte[] command;
+        /** What a read asks for (issue 11); LOCAL reads are checked for monotonicity, not linearizability. */
+        io.raftkit.server.ReadConsistency consistency = io.raftkit.server.ReadConsistency.LINEARIZABLE;
 
         Op(SimClient client, long callTime, long opId, KvInput input) {
             this.client = client;

@@ -23,6 +23,10 @@ import java.util.SplittableRandom;
 /** One simulated node: the pure core, its in-memory disk, its state machine, and host bookkeeping. */
 final class SimNode {
 
+    /** A command another node forwarded, proposed by this node as leader, waiting for apply. */
+    record PendingForward(long term, io.raftkit.server.ForwardServer.Forwarded command) {
+    }
+
     /** A proposal this node accepted as leader, waiting for apply. */
     record PendingProposal(long term, SimClient.Op op) {
     }
@@ -44,6 +48,16 @@ final class SimNode {
     StateMachine stateMachine;
     /** The runtime's host code for this incarnation (see Simulation#boot). */
     ReadyPipeline host;
+    /** The runtime's forwarding code for this incarnation: its requests the leader serves, and other nodes'. */
+    io.raftkit.server.RequestRouter<SimClient.Op> router;
+    io.raftkit.server.ForwardServer forwardServer;
+    final Map<Long, PendingForward> forwarded = new HashMap<>();
+    /** The role of the last soft state, to see leadership lost. */
+    io.raftkit.core.Role lastRole = io.raftkit.core.Role.FOLLOWER;
+    /** The runtime's sick-leader check for this incarnation. */
+    io.raftkit.server.StalledWriteGuard stallGuard;
+    /** Syncs of this node's disk do not complete before this time (a stalled disk). */
+    long stalledUntil;
     /** Time the last scheduled sync completes: syncs complete in order. */
     long lastSyncAt;
     /** Time the last scheduled completion callback runs: callbacks run in order. */
@@ -74,6 +88,8 @@ final class SimNode {
         paused = false;
         pausedInbox.clear();
         proposals.clear();
+        forwarded.clear();
+        lastRole = io.raftkit.core.Role.FOLLOWER;
         reads.clear();
         waitingReads.clear();
         lastSyncAt = 0;

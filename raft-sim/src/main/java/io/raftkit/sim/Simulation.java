@@ -6,9 +6,19 @@ import io.raftkit.core.Ready;
 import io.raftkit.core.Role;
 import io.raftkit.core.SnapshotInfo;
 import io.raftkit.core.SoftState;
-import io.raftkit.errors.NotLeaderException;
 import io.raftkit.memory.InMemoryLogStorage;
+import io.raftkit.errors.NotLeaderException;
+import io.raftkit.errors.OverloadedException;
+import io.raftkit.server.ForwardServer;
+import io.raftkit.server.ReadConsistency;
 import io.raftkit.server.ReadyPipeline;
+import io.raftkit.server.RequestRouter;
+import io.raftkit.spi.message.ForwardRequest;
+import io.raftkit.spi.message.ForwardResponse;
+import io.raftkit.spi.message.ReadIndexRequest;
+import io.raftkit.spi.message.ReadIndexResponse;
+import io.raftkit.spi.message.RouteStatus;
+import java.util.IdentityHashMap;
 import io.raftkit.sim.lin.CheckResult;
 import io.raftkit.sim.lin.HistoryRecorder;
 import io.raftkit.sim.lin.KvInput;
@@ -81,6 +91,14 @@ public final class Simulation {
     private final Set<Long> acknowledgedPuts = new HashSet<>();
     private final List<String> notable = new ArrayList<>();
     private Consumer<Message> tap = m -> { };
+    /** How clients are served: through any node, with which read consistencies, and disk stalls. */
+    private SimServing serving;
+    /** Each put's command bytes to its operation: a leader finds a forwarded command's operation. */
+    private final Map<byte[], SimClient.Op> commandOps = new IdentityHashMap<>();
+    private final Map<Long, SimClient.Op> opsById = new HashMap<>();
+    /** Per node incarnation and key, the log index of the value its last LOCAL read saw. */
+    private final Map<String, Map<String, Long>> localReadFloor = new HashMap<>();
+    private long localReads;
     private final Map<Long, Integer> resultHashes = new HashMap<>();
     private Supplier<StateMachine> stateMachineFactory = KvStateMachine::new;
     private CommandSource commandSource;
@@ -153,6 +171,13 @@ public final class Simulation {
         this.snapshotChunkBytes = new int[] {64, 256, 4096}[snap.nextInt(3)];
         this.snapshotChunksInFlight = 1 + snap.nextInt(4);
         this.snapshotBytesPerTick = new long[] {0, 512, 4096}[snap.nextInt(3)];
+        this.serving = SimServing.fromSeed(options.seed());
+    }
+
+    /** Serves clients as {@code serving} says instead of as the seed chose (call before {@link #start()}). */
+    public Simulation withServing(SimServing serving) {
+        this.serving = Objects.requireNonNull(serving, "serving");
+        return this;
     }
 
     /** A simulation of the given options with the built-in key-value workload. */
@@ -245,19 +270,23 @@ public final class Simulation {
             node.storage.sync();
             node.stateMachine = stateMachineFactory.get();
             if (options.clockSkew()) {
-                node.tickFactor = 0.5 + random.nextDouble();
+                // leases hold only while clocks drift apart by less than their bound
+                node.tickFactor = serving.leases()
+                        ? 1 - SimServing.LEASE_SKEW + 2 * SimServing.LEASE_SKEW * random.nextDouble()
+                        : 0.5 + random.nextDouble();
             }
             boot(node);
             nodes.put(id, node);
             scheduleTick(node, random.nextInt(SimOptions.TICK_MICROS));
         }
         note("options " + options);
+        note("serving " + serving);
         for (int c = 0; c < options.clients(); c++) {
             SimClient client = new SimClient(c, ids.get(random.nextInt(ids.size())));
             clients.add(client);
             at(random.nextInt(5 * SimOptions.TICK_MICROS), null, () -> startOp(client), () -> "client " + client.id + " starts");
         }
-        if (options.partitions() || options.crashes() || options.pauses()) {
+        if (options.partitions() || options.crashes() || pauses() || serving.stalledDisks()) {
             scheduleChaos();
         }
     }
@@ -345,6 +374,9 @@ public final class Simulation {
         SimNode reference = nodes.get(leader());
         HistoryRecorder<KvInput, KvOutput> history = new HistoryRecorder<>();
         for (SimClient.Op op : operations) {
+            if (op.consistency == ReadConsistency.LOCAL) {
+                continue; // possibly stale by design: checked for per-node monotonicity as it was served
+            }
             if (op.acknowledged) {
                 history.ok(history.invoke(op.client.id, op.input, op.callTime), op.output, op.returnTime);
             } else if (op.input instanceof KvInput.Put && op.proposedIndex > 0
@@ -485,6 +517,12 @@ public final class Simulation {
             }
             if (!node.paused) {
                 node.raft.tick();
+                node.router.tick();
+                String target = node.stallGuard.tick(node.host.oldestPendingWrite(), node.raft);
+                if (target != null) {
+                    note("%.3fms %s steps away: its disk stalled; hands leadership to %s", now / 1000.0, node.id, target);
+                    node.raft.transferLeadership(target);
+                }
                 process(node);
             }
             scheduleTick(node, Math.round(SimOptions.TICK_MICROS * node.tickFactor));
@@ -498,9 +536,20 @@ public final class Simulation {
     private void boot(SimNode node) {
         node.boot(random);
         int incarnation = node.incarnation;
+        if (serving.leases() && options.checkQuorum()) {
+            // as the runtime: a lease relies on followers ignoring votes while they hear from a leader
+            node.raft.enableLeaseReads(SimServing.LEASE_TICKS);
+        }
+        bootRouting(node);
+        node.stallGuard = new io.raftkit.server.StalledWriteGuard(serving.stalledDisks() ? SimServing.STALLED_WRITE_TICKS : 0);
         ReadyPipeline.ApplySink sink = new ReadyPipeline.ApplySink() {
             @Override
             public void softState(SoftState s) {
+                if (node.lastRole == Role.LEADER && s.role() != Role.LEADER) {
+                    node.forwardServer.leadershipLost(s.leaderId());
+                }
+                node.lastRole = s.role();
+                node.router.leaderChanged(s.leaderId(), s.term());
                 if (s.role() == Role.LEADER) {
                     elections++;
                     checker.becameLeader(node);
@@ -519,7 +568,11 @@ public final class Simulation {
 
             @Override
             public void readStates(List<ReadState> readStates) {
-                node.waitingReads.addAll(readStates);
+                for (ReadState rs : readStates) {
+                    if (!node.forwardServer.readConfirmed(rs)) {
+                        node.waitingReads.add(rs);
+                    }
+                }
             }
 
             @Override
@@ -687,9 +740,13 @@ public final class Simulation {
         long smApplied = node.stateMachine.lastAppliedIndex();
         checker.applying(node, e, options.durableStateMachine() || commandSource != null, smApplied);
         SimNode.PendingProposal proposal = node.proposals.remove(e.index());
+        SimNode.PendingForward forward = node.forwarded.remove(e.index());
         if (e.type() != EntryType.COMMAND) {
             if (proposal != null) {
                 reply(proposal.op(), null, null, true);
+            }
+            if (forward != null) {
+                node.forwardServer.commandDone(forward.command(), RouteStatus.UNKNOWN_OUTCOME, null);
             }
             return;
         }
@@ -710,6 +767,10 @@ public final class Simulation {
             } else {
                 reply(proposal.op(), null, null, true); // another leader's entry took its place
             }
+        }
+        if (forward != null) {
+            node.forwardServer.commandDone(forward.command(),
+                    forward.term() == e.term() ? RouteStatus.OK : RouteStatus.UNKNOWN_OUTCOME, result);
         }
     }
 
@@ -738,7 +799,7 @@ public final class Simulation {
      */
     private void scheduleSync(SimNode node, int incarnation) {
         long latency = minSync + random.nextInt(maxSync - minSync + 1);
-        long at = Math.max(now + latency, node.lastSyncAt);
+        long at = Math.max(Math.max(now + latency, node.lastSyncAt), faultsOn ? node.stalledUntil : 0);
         node.lastSyncAt = at;
         at(at, node.id, () -> whenRunning(node, incarnation, node.storage::syncOne), () -> "sync " + node.id);
     }
@@ -826,7 +887,11 @@ public final class Simulation {
             }
             int incarnation = to.incarnation;
             whenRunning(to, incarnation, () -> {
-                to.raft.step(m);
+                if (m.kind().isRouting()) {
+                    route(to, m);
+                } else {
+                    to.raft.step(m);
+                }
                 process(to);
             });
         }, () -> "deliver " + m);
@@ -846,6 +911,17 @@ public final class Simulation {
             input = KvInput.put(key(), "c" + client.id + "." + opId);
         }
         SimClient.Op op = new SimClient.Op(client, now, opId, input);
+        if (input instanceof KvInput.Put put) {
+            op.command = commandSource != null ? commandSource.next(random, client.id, opId)
+                    : KvStateMachine.put(put.key(), put.value(), opId);
+            commandOps.put(op.command, op);
+        } else if (serving.leaseShare() > 0 || serving.localShare() > 0) {
+            double x = random.nextDouble();
+            op.consistency = x < serving.localShare() ? ReadConsistency.LOCAL
+                    : x < serving.localShare() + serving.leaseShare() ? ReadConsistency.LEASE
+                    : ReadConsistency.LINEARIZABLE;
+        }
+        opsById.put(opId, op);
         operations.add(op);
         client.current = op;
         client.opsStarted++;
@@ -878,15 +954,32 @@ public final class Simulation {
 
     private void receive(SimNode node, SimClient.Op op) {
         try {
+            boolean leads = node.raft.role() == Role.LEADER;
             if (op.input instanceof KvInput.Get) {
-                node.raft.readIndex(op.opId);
-                node.reads.put(op.opId, op);
+                if (op.consistency == ReadConsistency.LOCAL) {
+                    serveLocal(node, op);
+                    return;
+                }
+                if (!leads && serving.anyNode()) {
+                    node.router.forwardRead(op, op.consistency == ReadConsistency.LEASE);
+                    process(node);
+                    return;
+                }
+                long leaseIndex = op.consistency == ReadConsistency.LEASE ? node.raft.leaseReadIndex() : -1;
+                if (leaseIndex >= 0) {
+                    node.reads.put(op.opId, op);
+                    node.waitingReads.add(new ReadState(op.opId, leaseIndex));
+                } else {
+                    node.raft.readIndex(op.opId);
+                    node.reads.put(op.opId, op);
+                }
             } else {
-                KvInput.Put put = (KvInput.Put) op.input;
-                byte[] command = commandSource != null
-                        ? commandSource.next(random, op.client.id, op.opId)
-                        : KvStateMachine.put(put.key(), put.value(), op.opId);
-                long index = node.raft.propose(command);
+                if (!leads && serving.anyNode()) {
+                    node.router.forwardWrite(op);
+                    process(node);
+                    return;
+                }
+                long index = node.raft.propose(op.command);
                 op.proposedIndex = index;
                 op.proposedTerm = node.raft.term();
                 node.proposals.put(index, new SimNode.PendingProposal(node.raft.term(), op));
@@ -895,6 +988,137 @@ public final class Simulation {
         } catch (NotLeaderException e) {
             reply(op, null, e.leaderId() == null ? "" : e.leaderId(), false);
         }
+    }
+
+    /**
+     * A LOCAL read: this node's state machine as it is. It may be stale, so it is not part of the
+     * linearizability check; but on one running node it must never go back in log order: the
+     * write whose value it sees may not be older than the one the previous LOCAL read of the key saw.
+     */
+    private void serveLocal(SimNode node, SimClient.Op op) {
+        KvInput.Get get = (KvInput.Get) op.input;
+        String value = KvStateMachine.decodeValue(node.stateMachine.query(KvStateMachine.get(get.key())));
+        long writtenAt = 0;
+        if (value != null) {
+            SimClient.Op writer = opsById.get(Long.parseLong(value.substring(value.indexOf('.') + 1)));
+            writtenAt = writer == null ? 0 : writer.proposedIndex;
+        }
+        Map<String, Long> floor = localReadFloor.computeIfAbsent(node.id + "#" + node.incarnation, k -> new HashMap<>());
+        long previous = floor.getOrDefault(get.key(), 0L);
+        if (writtenAt < previous) {
+            throw violation("LOCAL read went back in time on " + node.id + ": key " + get.key() + " shows the value"
+                    + " written at index " + writtenAt + " after a LOCAL read saw the one written at " + previous);
+        }
+        floor.put(get.key(), writtenAt);
+        localReads++;
+        reply(op, value == null ? KvOutput.absent() : KvOutput.value(value), null, false);
+    }
+
+    /** A forwarding or follower-read message: the runtime's routing code takes it, not the core. */
+    private void route(SimNode node, Message m) {
+        switch (m.kind()) {
+            case FORWARD_REQUEST -> node.forwardServer.onForward((ForwardRequest) m);
+            case READ_INDEX_REQUEST -> node.forwardServer.onReadIndexRequest((ReadIndexRequest) m);
+            case FORWARD_RESPONSE -> node.router.onResponse((ForwardResponse) m);
+            case READ_INDEX_RESPONSE -> node.router.onResponse((ReadIndexResponse) m);
+            default -> throw new IllegalStateException("not a routing message: " + m);
+        }
+    }
+
+    /**
+     * This incarnation's {@link RequestRouter} and {@link ForwardServer}, the runtime's own
+     * classes, with the simulator's clients as their requests.
+     */
+    private void bootRouting(SimNode node) {
+        int incarnation = node.incarnation;
+        RequestRouter.Requests<SimClient.Op> requests = new RequestRouter.Requests<>() {
+            @Override
+            public byte[] payload(SimClient.Op op) {
+                return op.command;
+            }
+
+            @Override
+            public boolean isDone(SimClient.Op op) {
+                return op.done;
+            }
+
+            @Override
+            public boolean markSent(SimClient.Op op) {
+                return !op.done;
+            }
+
+            @Override
+            public void markUnsent(SimClient.Op op) {
+                // the simulated client's timeout always says "unknown"
+            }
+
+            @Override
+            public void succeeded(SimClient.Op op, byte[] result) {
+                reply(op, KvOutput.done(), null, false);
+            }
+
+            @Override
+            public void failed(SimClient.Op op, RuntimeException cause) {
+                boolean nothingDone = cause instanceof OverloadedException || cause instanceof NotLeaderException;
+                reply(op, null, nothingDone ? "" : null, !nothingDone);
+            }
+
+            @Override
+            public void readIndexKnown(SimClient.Op op, long index) {
+                node.reads.put(op.opId, op);
+                node.waitingReads.add(new ReadState(op.opId, index));
+            }
+
+            @Override
+            public void serveLocally(SimClient.Op op, boolean read) {
+                // as the runtime's loop does, at its next turn (never inside the Ready being handled)
+                at(now, node.id, () -> whenRunning(node, incarnation, () -> {
+                    if (!op.done) {
+                        receive(node, op);
+                    }
+                }), () -> "serve op " + op.opId + " locally at " + node.id);
+            }
+        };
+        long firstId = ((options.seed() * 31 + node.id.hashCode()) * 1_000_003L + ((long) incarnation << 36))
+                & ((1L << 46) - 1);
+        node.router = new RequestRouter<>(node.id, requests, m -> send(node, m), SimOptions.ELECTION_TICKS / 2, firstId);
+        node.forwardServer = new ForwardServer(node.id, new ForwardServer.Host() {
+            @Override
+            public boolean canPropose() {
+                return node.raft.canPropose();
+            }
+
+            @Override
+            public String leaderHint() {
+                return node.raft.leaderId();
+            }
+
+            @Override
+            public long term() {
+                return node.raft.term();
+            }
+
+            @Override
+            public void propose(ForwardServer.Forwarded command) {
+                long index = node.raft.propose(command.command());
+                SimClient.Op op = commandOps.get(command.command());
+                if (op != null) {
+                    op.proposedIndex = index;
+                    op.proposedTerm = node.raft.term();
+                }
+                node.forwarded.put(index, new SimNode.PendingForward(node.raft.term(), command));
+            }
+
+            @Override
+            public void readIndex(long readId) {
+                node.raft.readIndex(readId);
+            }
+
+            @Override
+            public long leaseReadIndex() {
+                return node.raft.leaseReadIndex();
+            }
+        }, m -> send(node, m), 64, ForwardServer.ForwardMetrics.NONE);
     }
 
     /**
@@ -960,8 +1184,11 @@ public final class Simulation {
         if (options.crashes()) {
             actions.add(this::crashSomeone);
         }
-        if (options.pauses()) {
+        if (pauses()) {
             actions.add(this::pauseSomeone);
+        }
+        if (serving.stalledDisks()) {
+            actions.add(this::stallSomeonesDisk);
         }
         actions.get(random.nextInt(actions.size())).run();
     }
@@ -1031,6 +1258,24 @@ public final class Simulation {
                 restart(node.id);
             }
         }, () -> "restart " + node.id);
+    }
+
+    /** A pause stops a node's clock: with leases on it is drift beyond any bound, so none then. */
+    private boolean pauses() {
+        return options.pauses() && !serving.leases();
+    }
+
+    /** A disk stalls: the node's writes complete only after a while (up to two election timeouts). */
+    private void stallSomeonesDisk() {
+        String leader = leader();
+        // the leader's disk half the time: that is where a stall matters (StalledWriteGuard)
+        SimNode node = nodes.get(leader != null && random.nextBoolean() ? leader : ids.get(random.nextInt(ids.size())));
+        if (!node.up) {
+            return;
+        }
+        long stallFor = SimOptions.TICK_MICROS + random.nextInt(2 * SimOptions.ELECTION_TICKS * SimOptions.TICK_MICROS);
+        node.stalledUntil = Math.max(node.stalledUntil, now + stallFor);
+        note("%.3fms %s's disk stalls for %.3fms", now / 1000.0, node.id, stallFor / 1000.0);
     }
 
     private void pauseSomeone() {

@@ -49,7 +49,9 @@ public enum InvalidReason {
     /** A response about an index beyond the leader's own log. */
     INDEX_BEYOND_LOG,
     /** A heartbeat response echoing a read round the leader never sent. */
-    UNKNOWN_READ_CONTEXT;
+    UNKNOWN_READ_CONTEXT,
+    /** A request routed between runtimes (forwarding, follower reads) handed to the core, which has no use for it. */
+    NOT_A_RAFT_MESSAGE;
 
     /** The lower-case name, for metric tags and logs. */
     public String tag() {

@@ -62,6 +62,14 @@ public final class MessageValidator {
             return reason != null ? reason : r.done() && r.rejected() ? InvalidReason.CONTRADICTORY_FLAGS : null;
         } else if (m instanceof TimeoutNow) {
             return m.term() == 0 ? InvalidReason.TERM_OUT_OF_RANGE : null;
+        } else if (m instanceof ForwardRequest f) {
+            return allInRange(f.requestId());
+        } else if (m instanceof ForwardResponse f) {
+            return allInRange(f.requestId());
+        } else if (m instanceof ReadIndexRequest r) {
+            return allInRange(r.requestId());
+        } else if (m instanceof ReadIndexResponse r) {
+            return allInRange(r.requestId(), r.index());
         }
         return null; // VoteResponse: nothing beyond the common fields
     }

@@ -12,14 +12,15 @@ import io.raftkit.spi.message.Message;
 enum Lane {
     /** Votes, heartbeats, their responses, append and snapshot responses, TimeoutNow. */
     CONTROL,
-    /** AppendRequest and SnapshotChunk. */
+    /** AppendRequest, SnapshotChunk, and forwarded commands and their results. */
     DATA;
 
     static Lane of(Message.Kind kind) {
         return switch (kind) {
-            case APPEND_REQUEST, SNAPSHOT_CHUNK -> DATA;
+            // a forwarded command or its result can be as large as an entry
+            case APPEND_REQUEST, SNAPSHOT_CHUNK, FORWARD_REQUEST, FORWARD_RESPONSE -> DATA;
             case VOTE_REQUEST, VOTE_RESPONSE, APPEND_RESPONSE, HEARTBEAT, HEARTBEAT_RESPONSE, SNAPSHOT_RESPONSE,
-                    TIMEOUT_NOW -> CONTROL;
+                    TIMEOUT_NOW, READ_INDEX_REQUEST, READ_INDEX_RESPONSE -> CONTROL;
         };
     }
 

@@ -8,9 +8,14 @@ import io.raftkit.spi.EntryType;
 import io.raftkit.spi.SnapshotMeta;
 import io.raftkit.spi.message.AppendRequest;
 import io.raftkit.spi.message.AppendResponse;
+import io.raftkit.spi.message.ForwardRequest;
+import io.raftkit.spi.message.ForwardResponse;
 import io.raftkit.spi.message.Heartbeat;
 import io.raftkit.spi.message.HeartbeatResponse;
 import io.raftkit.spi.message.Message;
+import io.raftkit.spi.message.ReadIndexRequest;
+import io.raftkit.spi.message.ReadIndexResponse;
+import io.raftkit.spi.message.RouteStatus;
 import io.raftkit.spi.message.SnapshotChunk;
 import io.raftkit.spi.message.SnapshotResponse;
 import io.raftkit.spi.message.TimeoutNow;
@@ -105,6 +110,33 @@ final class WireCodec {
                 frame.setTimeoutNow(io.raftkit.transport.netty.proto.TimeoutNow.newBuilder()
                         .setFrom(m.from()).setTo(m.to()).setTerm(m.term()));
             }
+            case FORWARD_REQUEST -> {
+                ForwardRequest m = (ForwardRequest) message;
+                frame.setForwardRequest(io.raftkit.transport.netty.proto.ForwardRequest.newBuilder()
+                        .setFrom(m.from()).setTo(m.to()).setTerm(m.term()).setRequestId(m.requestId())
+                        .setCommand(UnsafeByteOperations.unsafeWrap(m.command())));
+            }
+            case FORWARD_RESPONSE -> {
+                ForwardResponse m = (ForwardResponse) message;
+                frame.setForwardResponse(io.raftkit.transport.netty.proto.ForwardResponse.newBuilder()
+                        .setFrom(m.from()).setTo(m.to()).setTerm(m.term()).setRequestId(m.requestId())
+                        .setStatusValue(m.status().ordinal())
+                        .setResult(UnsafeByteOperations.unsafeWrap(m.result()))
+                        .setLeaderHint(m.leaderHint() == null ? "" : m.leaderHint()));
+            }
+            case READ_INDEX_REQUEST -> {
+                ReadIndexRequest m = (ReadIndexRequest) message;
+                frame.setReadIndexRequest(io.raftkit.transport.netty.proto.ReadIndexRequest.newBuilder()
+                        .setFrom(m.from()).setTo(m.to()).setTerm(m.term()).setRequestId(m.requestId())
+                        .setLease(m.lease()));
+            }
+            case READ_INDEX_RESPONSE -> {
+                ReadIndexResponse m = (ReadIndexResponse) message;
+                frame.setReadIndexResponse(io.raftkit.transport.netty.proto.ReadIndexResponse.newBuilder()
+                        .setFrom(m.from()).setTo(m.to()).setTerm(m.term()).setRequestId(m.requestId())
+                        .setStatusValue(m.status().ordinal()).setIndex(m.index())
+                        .setLeaderHint(m.leaderHint() == null ? "" : m.leaderHint()));
+            }
         }
         return frame.build();
     }
@@ -167,6 +199,25 @@ final class WireCodec {
                     var m = frame.getTimeoutNow();
                     yield new TimeoutNow(m.getFrom(), m.getTo(), m.getTerm());
                 }
+                case FORWARD_REQUEST -> {
+                    var m = frame.getForwardRequest();
+                    yield new ForwardRequest(m.getFrom(), m.getTo(), m.getTerm(), m.getRequestId(),
+                            copy(m.getCommand()));
+                }
+                case FORWARD_RESPONSE -> {
+                    var m = frame.getForwardResponse();
+                    yield new ForwardResponse(m.getFrom(), m.getTo(), m.getTerm(), m.getRequestId(),
+                            routeStatus(m.getStatusValue()), copy(m.getResult()), m.getLeaderHint());
+                }
+                case READ_INDEX_REQUEST -> {
+                    var m = frame.getReadIndexRequest();
+                    yield new ReadIndexRequest(m.getFrom(), m.getTo(), m.getTerm(), m.getRequestId(), m.getLease());
+                }
+                case READ_INDEX_RESPONSE -> {
+                    var m = frame.getReadIndexResponse();
+                    yield new ReadIndexResponse(m.getFrom(), m.getTo(), m.getTerm(), m.getRequestId(),
+                            routeStatus(m.getStatusValue()), m.getIndex(), m.getLeaderHint());
+                }
                 case HELLO, HELLO_REJECT -> throw new ProtocolException(RejectReason.UNEXPECTED_FRAME,
                         "handshake frame where a Raft message was expected");
                 case BODY_NOT_SET -> throw new ProtocolException(RejectReason.UNKNOWN_MESSAGE_TYPE,
@@ -176,6 +227,14 @@ final class WireCodec {
             // A record's constructor refused a value (e.g. entry index 0): the peer is broken.
             throw new ProtocolException(RejectReason.MALFORMED_FRAME, "invalid message: " + e.getMessage(), e);
         }
+    }
+
+    private static RouteStatus routeStatus(int wireValue) {
+        RouteStatus[] values = RouteStatus.values();
+        if (wireValue < 0 || wireValue >= values.length) {
+            throw new ProtocolException(RejectReason.MALFORMED_FRAME, "unknown route status " + wireValue);
+        }
+        return values[wireValue];
     }
 
     private static EntryType entryType(int wireValue) {

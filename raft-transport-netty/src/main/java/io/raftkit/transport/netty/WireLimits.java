@@ -47,6 +47,8 @@ final class WireLimits {
                 yield sum;
             }
             case SNAPSHOT_CHUNK -> ENVELOPE_BYTES + ((io.raftkit.spi.message.SnapshotChunk) message).data().length;
+            case FORWARD_REQUEST -> ENVELOPE_BYTES + ((io.raftkit.spi.message.ForwardRequest) message).command().length;
+            case FORWARD_RESPONSE -> ENVELOPE_BYTES + ((io.raftkit.spi.message.ForwardResponse) message).result().length;
             default -> ENVELOPE_BYTES;
         };
     }

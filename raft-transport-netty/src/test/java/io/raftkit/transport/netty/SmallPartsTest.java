@@ -37,8 +37,12 @@ class SmallPartsTest {
     void eachMessageKindHasItsLane() {
         assertThat(Lane.of(io.raftkit.spi.message.Message.Kind.APPEND_REQUEST)).isEqualTo(Lane.DATA);
         assertThat(Lane.of(io.raftkit.spi.message.Message.Kind.SNAPSHOT_CHUNK)).isEqualTo(Lane.DATA);
+        // a forwarded command and its result can be as large as an entry
+        assertThat(Lane.of(io.raftkit.spi.message.Message.Kind.FORWARD_REQUEST)).isEqualTo(Lane.DATA);
+        assertThat(Lane.of(io.raftkit.spi.message.Message.Kind.FORWARD_RESPONSE)).isEqualTo(Lane.DATA);
         for (var kind : java.util.EnumSet.complementOf(java.util.EnumSet.of(
-                io.raftkit.spi.message.Message.Kind.APPEND_REQUEST, io.raftkit.spi.message.Message.Kind.SNAPSHOT_CHUNK))) {
+                io.raftkit.spi.message.Message.Kind.APPEND_REQUEST, io.raftkit.spi.message.Message.Kind.SNAPSHOT_CHUNK,
+                io.raftkit.spi.message.Message.Kind.FORWARD_REQUEST, io.raftkit.spi.message.Message.Kind.FORWARD_RESPONSE))) {
             assertThat(Lane.of(kind)).as(kind.name()).isEqualTo(Lane.CONTROL);
         }
     }
