@@ -19,7 +19,7 @@ public record SimServing(boolean anyNode, double leaseShare, double localShare, 
 
     /** Lease length in ticks: the election timeout (10) minus a drift bound of 3 ticks minus 2 ticks of phase. */
     public static final int LEASE_TICKS = SimOptions.ELECTION_TICKS - 3 - 2;
-    /** With leases on, clocks run at 1 +/- this: (LEASE_TICKS + 1) * 1.1 < (ELECTION_TICKS - 1) * 0.9. */
+    /** With leases on, clocks run at 1 +/- this: {@code (LEASE_TICKS + 1) * 1.1 < (ELECTION_TICKS - 1) * 0.9}. */
     public static final double LEASE_SKEW = 0.1;
 
     /** Ticks one log write may be outstanding before a leader steps away (the runtime's default is 2 s). */
