@@ -268,8 +268,10 @@ final class Applier implements Runnable {
                             + " not committed at that index; its outcome is unknown to this server, so retry only"
                             + " if the command is idempotent"));
                 } else {
-                    p.succeed(result);
+                    // measured before the caller can see the answer, so a caller never reads a
+                    // latency count that misses its own request
                     metrics.proposalApplied(now - p.startNanos);
+                    p.succeed(result);
                 }
             }
         }
@@ -296,9 +298,10 @@ final class Applier implements Runnable {
             }
             try {
                 byte[] result = stateMachine.query(r.query);
-                if (r.succeed(result == null ? EMPTY : result)) {
-                    metrics.readServed(System.nanoTime() - r.startNanos);
-                }
+                // measured before the caller can see the answer (a read the request timer fails
+                // meanwhile is then counted as served: rare, and only in this timer)
+                metrics.readServed(System.nanoTime() - r.startNanos);
+                r.succeed(result == null ? EMPTY : result);
             } catch (RuntimeException ex) {
                 r.fail(ex);
             }
