@@ -90,7 +90,7 @@ class DashboardBrowserTest {
             String role = role(id);
             return id.equals(leader) ? role.equals("LEADER") : role.equals("FOLLOWER");
         }));
-        assertThat(text("banner")).contains("Connected to " + leader);
+        assertThat(read(() -> text("banner"))).contains("Connected to " + leader);
         assertThat(browser.findElements(By.cssSelector("button[data-action=stop]"))).hasSize(3);
         screenshot("1-loaded");
 
@@ -102,7 +102,7 @@ class DashboardBrowserTest {
         waitFor("the transfer's outcome", () -> text("outcome").startsWith("COMMITTED"));
         click("Send again with the same msgId", By.id("t-again"));
         waitFor("the duplicate's outcome", () -> text("outcome").startsWith("DUPLICATE"));
-        assertThat(text("outcome")).contains(msgId);
+        assertThat(read(() -> text("outcome"))).contains(msgId);
         waitFor("the transfer in every node's column", () -> ids.stream()
                 .allMatch(id -> "112.50".equals(balance(id, "bob")) && "87.50".equals(balance(id, "alice"))));
         assertThat(browser.findElements(By.cssSelector("#transfers tr[data-msgid='" + msgId + "']"))).hasSize(1);
@@ -113,8 +113,8 @@ class DashboardBrowserTest {
         waitFor("the page moves to another member", () -> text("banner").contains(leader + ", where this page came"
                 + " from, is down: now talking to"));
         waitFor("a new leader", () -> ids.stream().anyMatch(id -> !id.equals(leader) && role(id).equals("LEADER")));
-        String newLeader = ids.stream().filter(id -> role(id).equals("LEADER")).findFirst().orElseThrow();
-        assertThat(role(leader)).isEqualTo("DOWN");
+        String newLeader = read(() -> ids.stream().filter(id -> role(id).equals("LEADER")).findFirst().orElseThrow());
+        assertThat(read(() -> role(leader))).isEqualTo("DOWN");
         screenshot("3-leader-stopped-new-leader");
 
         click("its Start button", By.cssSelector("#member-" + leader + " button[data-action=start]"));
@@ -124,9 +124,20 @@ class DashboardBrowserTest {
                 && cardField(leader, "term").equals(cardField(newLeader, "term"))
                 && cardField(leader, "applied").equals(cardField(newLeader, "applied")));
         waitFor("the page is back on its member", () -> text("banner").startsWith("Connected to " + leader));
-        assertThat(balance(leader, "bob")).isEqualTo("112.50");
+        assertThat(read(() -> balance(leader, "bob"))).isEqualTo("112.50");
         assertThat(browser.findElements(By.cssSelector("#timeline li.elected")).size()).isGreaterThanOrEqualTo(2);
         screenshot("4-old-leader-rejoined");
+    }
+
+    /** Reads what the page shows now, again if the page re-rendered the element meanwhile. */
+    private static <T> T read(Supplier<T> what) {
+        java.util.concurrent.atomic.AtomicReference<T> value = new java.util.concurrent.atomic.AtomicReference<>();
+        await().atMost(WAIT).ignoreExceptionsInstanceOf(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(() -> {
+                    value.set(what.get());
+                    return true;
+                });
+        return value.get();
     }
 
     private void waitFor(String what, Supplier<Boolean> condition) {
