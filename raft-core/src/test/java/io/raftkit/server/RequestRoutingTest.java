@@ -62,21 +62,21 @@ class RequestRoutingTest {
         return RouteStatus.OK;
     }
 
+    /**
+     * A NOT_LEADER answer does not prove that nothing was done: another copy of the request may
+     * have reached a leader before (soak seed 2899 applied a command twice when it was sent again).
+     */
     @Test
-    void aNotLeaderAnswerHoldsTheCommandUntilThisNodeLearnsOfAnotherLeader() {
+    void aNotLeaderAnswerToAForwardedCommandIsAnUnknownOutcomeNotARetry() {
         router.leaderChanged("n1", 2);
         Req w = new Req("w", false);
         router.forwardWrite(w);
         ForwardRequest f = (ForwardRequest) last();
         router.onResponse(new ForwardResponse("n1", "n2", 3, f.requestId(), RouteStatus.NOT_LEADER, new byte[0], "n3"));
-        assertThat(w.sent).as("nothing was done: a timeout may say so").isFalse();
-        router.tick();
-        assertThat(out).hasSize(1);
+        assertThat(w.outcome).isEqualTo("UnknownOutcomeException");
         router.leaderChanged("n3", 3);
-        assertThat(last()).isInstanceOf(ForwardRequest.class).extracting(Message::to, Message::term)
-                .containsExactly("n3", 3L);
-        assertThat(((ForwardRequest) last()).requestId()).isNotEqualTo(f.requestId());
-        assertThat(w.outcome).isNull();
+        router.tick();
+        assertThat(out).as("never sent again").hasSize(1);
     }
 
     @Test
