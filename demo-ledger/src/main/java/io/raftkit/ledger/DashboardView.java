@@ -60,13 +60,7 @@ final class DashboardView {
     /** The whole view as JSON. */
     byte[] json() {
         ServerStatus s = server.status();
-        ObjectNode o = Json.object();
-        o.put("nodeId", s.nodeId());
-        o.put("role", s.role().name());
-        o.put("term", s.term());
-        o.put("leaderId", s.leaderId());
-        o.put("commitIndex", s.commitIndex());
-        o.put("appliedIndex", s.appliedIndex());
+        ObjectNode o = Json.status(s);
         o.put("lastIndex", s.lastIndex());
         o.put("running", s.running());
         o.put("failure", s.failure());

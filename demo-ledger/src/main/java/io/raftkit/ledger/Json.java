@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.raftkit.ledger.proto.Account;
 import io.raftkit.ledger.proto.TransferRecord;
 import io.raftkit.ledger.proto.TransferStatus;
+import io.raftkit.server.ServerStatus;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.Set;
@@ -98,6 +99,18 @@ final class Json {
         if (duplicate != null) {
             o.put("duplicate", duplicate.booleanValue());
         }
+        return o;
+    }
+
+    /** A node's view of the cluster, as {@code GET /cluster} and the dashboard both show it. */
+    static ObjectNode status(ServerStatus s) {
+        ObjectNode o = object();
+        o.put("nodeId", s.nodeId());
+        o.put("role", s.role().name());
+        o.put("term", s.term());
+        o.put("leaderId", s.leaderId());
+        o.put("commitIndex", s.commitIndex());
+        o.put("appliedIndex", s.appliedIndex());
         return o;
     }
 

@@ -304,13 +304,7 @@ final class LedgerApi {
 
     private ApiResponse cluster() {
         ServerStatus s = server.status();
-        ObjectNode o = Json.object();
-        o.put("nodeId", s.nodeId());
-        o.put("role", s.role().name());
-        o.put("term", s.term());
-        o.put("leaderId", s.leaderId());
-        o.put("commitIndex", s.commitIndex());
-        o.put("appliedIndex", s.appliedIndex());
+        ObjectNode o = Json.status(s);
         ArrayNode members = o.putArray("members");
         for (Member m : config.members()) {
             ObjectNode mo = members.addObject();
