@@ -940,7 +940,13 @@ public final class RaftNode {
                 return ClusterConfig.decode(e.data());
             }
         }
-        return tracker.config();
+        // no configuration entry between the compaction point and index: the one in force at the
+        // compaction point still is (not the latest one, which may come after index)
+        SnapshotMeta compacted = storage.snapshotMeta();
+        if (compacted.index() > 0 && compacted.index() <= index && compacted.index() == raftLog.firstIndex() - 1) {
+            return compacted.config();
+        }
+        return configInForce.config();
     }
 
     // --- leader side of replication -------------------------------------------------------------
