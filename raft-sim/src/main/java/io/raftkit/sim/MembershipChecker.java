@@ -63,6 +63,10 @@ final class MembershipChecker {
         removed.add(node);
     }
 
+    int removedCount() {
+        return removed.size();
+    }
+
     boolean isRemoved(String node) {
         return removed.contains(node);
     }

@@ -1611,6 +1611,11 @@ public final class Simulation {
         return membershipChanges;
     }
 
+    /** Nodes whose removal committed in this run. */
+    public long removedNodes() {
+        return memberChecker.removedCount();
+    }
+
     /** Configuration changes applied and checked (over all nodes) in this run. */
     public long configTransitions() {
         return memberChecker.transitions();
