@@ -179,7 +179,7 @@ public final class Simulation {
         this.snapshotChunksInFlight = 1 + snap.nextInt(4);
         this.snapshotBytesPerTick = new long[] {0, 512, 4096}[snap.nextInt(3)];
         this.serving = SimServing.fromSeed(options.seed());
-        this.membership = SimMembership.fromSeed(options.seed());
+        this.membership = SimMembership.OFF;
         this.memberChecker = new MembershipChecker(options.seed(), options.steps());
     }
 
@@ -195,7 +195,15 @@ public final class Simulation {
         return this;
     }
 
-    /** A simulation of the given options with the built-in key-value workload. */
+    /**
+     * A swarm run of {@code seed}: the options, and the membership changes, the seed chooses
+     * ({@link SimOptions#fromSeed}, {@link SimMembership#fromSeed}).
+     */
+    public static Simulation swarm(long seed, int steps) {
+        return of(SimOptions.fromSeed(seed, steps)).withMembership(SimMembership.fromSeed(seed));
+    }
+
+    /** A simulation of the given options with the built-in key-value workload (membership fixed). */
     public static Simulation of(SimOptions options) {
         return new Simulation(options);
     }
@@ -700,6 +708,11 @@ public final class Simulation {
         if (!node.snapshotsSupported || node.lastApplied - node.snapshotIndex < snapshotEvery) {
             return;
         }
+        if (sendingSnapshot(node) && node.lastApplied - node.snapshotIndex < MAX_SNAPSHOT_DEFERRAL) {
+            // the store keeps only the newest snapshot: replacing it would lose the transfer in
+            // progress, and under a steady load a new node's first transfer would never finish
+            return;
+        }
         SnapshotMeta meta = node.raft.snapshotMetaAt(node.lastApplied);
         StoredSnapshot stored;
         try {
@@ -726,6 +739,23 @@ public final class Simulation {
             scheduleSync(node, incarnation);
             compactions++;
         }
+    }
+
+    /** Entries a leader may apply past its snapshot while it holds back a new one for a transfer. */
+    private static final int MAX_SNAPSHOT_DEFERRAL = 500;
+
+    /** Whether {@code node} leads and is sending its snapshot to a follower. */
+    private static boolean sendingSnapshot(SimNode node) {
+        if (node.raft.role() != Role.LEADER) {
+            return false;
+        }
+        for (String id : node.raft.clusterConfig().members()) {
+            var pr = id.equals(node.id) ? null : node.raft.progress(id);
+            if (pr != null && pr.snapshotBytesTotal() > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Snapshots taken in this run, by all nodes. */
@@ -1461,7 +1491,7 @@ public final class Simulation {
      * added, need not converge), or, without a leader, every node ever a member and not removed.
      */
     private List<SimNode> counted() {
-        if (!membership.on()) {
+        if (!membership.on() && membership.spares() == 0) {
             return List.copyOf(nodes.values());
         }
         String leader = leader();
@@ -1599,7 +1629,7 @@ public final class Simulation {
      * the membership, as an operator would update their list).
      */
     private String randomClientTarget() {
-        if (!membership.on()) {
+        if (!membership.on() && membership.spares() == 0) {
             return ids.get(random.nextInt(ids.size()));
         }
         List<SimNode> members = counted();
@@ -1609,6 +1639,53 @@ public final class Simulation {
     /** Membership changes proposed in this run. */
     public long membershipChanges() {
         return membershipChanges;
+    }
+
+    /**
+     * Asks the current leader for a membership change (for scenarios).
+     *
+     * @return the index of the entry appended
+     * @throws IllegalStateException if there is no leader, or the core refuses it
+     */
+    public long proposeMembership(ConfigChange target) {
+        String leaderId = leader();
+        if (leaderId == null) {
+            throw new IllegalStateException("no leader");
+        }
+        SimNode leader = nodes.get(leaderId);
+        long index = leader.raft.proposeConfigChange(target);
+        everMember.addAll(target.voters());
+        everMember.addAll(target.learners());
+        membershipChanges++;
+        process(leader);
+        return index;
+    }
+
+    /** Records members whose removal has committed, for the checker (a scenario calls it once it has). */
+    public void noteRemovals() {
+        retireRemoved();
+    }
+
+    /** The configuration in force on node {@code id}. */
+    public ClusterConfig clusterConfig(String id) {
+        return nodes.get(id).raft.clusterConfig();
+    }
+
+    /** Whether node {@code id} has a membership change under way. */
+    public boolean configChangePending(String id) {
+        return nodes.get(id).raft.configChangePending();
+    }
+
+    /** Asks the current leader to hand leadership to {@code to}. */
+    public void transferLeadership(String to) {
+        SimNode leader = nodes.get(leader());
+        leader.raft.transferLeadership(to);
+        process(leader);
+    }
+
+    /** The highest applied index of node {@code id}'s current incarnation. */
+    public long lastApplied(String id) {
+        return nodes.get(id).lastApplied;
     }
 
     /** Nodes whose removal committed in this run. */

@@ -52,7 +52,7 @@ class SimulationSeedsTest {
                 threeNode.incrementAndGet();
             }
             try {
-                Simulation sim = Simulation.of(options);
+                Simulation sim = Simulation.swarm(seed, STEPS);
                 SimulationResult r = sim.run();
                 snapshots.addAndGet(sim.snapshotsTaken());
                 installs.addAndGet(sim.snapshotsInstalled());
@@ -128,7 +128,7 @@ class SimulationSeedsTest {
     @Test
     void replay() {
         long seed = Long.getLong("sim.seed", BASE_SEED);
-        Simulation sim = Simulation.of(SimOptions.fromSeed(seed, STEPS));
+        Simulation sim = Simulation.swarm(seed, STEPS);
         if (Boolean.getBoolean("sim.trace")) {
             sim.trace(System.out);
         }
