@@ -24,6 +24,8 @@ final class MembershipChecker {
     /** Per node: the configuration of the last configuration entry it applied (or snapshot it restored). */
     private final Map<String, ClusterConfig> applied = new HashMap<>();
     private final Set<String> removed = new HashSet<>();
+    /** Every committed configuration entry seen applied, by index. */
+    private final java.util.TreeMap<Long, ClusterConfig> committed = new java.util.TreeMap<>();
     private long transitions;
 
     MembershipChecker(long seed, long steps) {
@@ -46,6 +48,16 @@ final class MembershipChecker {
 
     /** The node applies the committed configuration entry at {@code index}. */
     void applying(String node, long index, ClusterConfig next) {
+        if (committed.putIfAbsent(index, next) == null && !next.isJoint()) {
+            // a final configuration committed: a member of an earlier committed one not in it is removed
+            for (ClusterConfig earlier : committed.headMap(index).values()) {
+                for (String id : earlier.members()) {
+                    if (!next.members().contains(id)) {
+                        removed.add(id);
+                    }
+                }
+            }
+        }
         ClusterConfig previous = applied.put(node, next);
         if (previous == null || previous.equals(next)) {
             return;

@@ -99,6 +99,8 @@ public final class Simulation {
     private final MembershipChecker memberChecker;
     /** Every node that was ever a member (the founding ones, and spares once added). */
     private final Set<String> everMember = new HashSet<>();
+    /** Removed nodes whose fate (stopped or left running) has been decided. */
+    private final Set<String> retiredChecked = new HashSet<>();
     private long membershipChanges;
     /** Each put's command bytes to its operation: a leader finds a forwarded command's operation. */
     private final Map<byte[], SimClient.Op> commandOps = new IdentityHashMap<>();
@@ -804,7 +806,8 @@ public final class Simulation {
         SimNode.PendingProposal proposal = node.proposals.remove(e.index());
         SimNode.PendingForward forward = node.forwarded.remove(e.index());
         if (e.type() == EntryType.CONFIG) {
-            memberChecker.applying(node.id, e.index(), ClusterConfig.decode(e.data()));
+            ClusterConfig config = ClusterConfig.decode(e.data());
+            memberChecker.applying(node.id, e.index(), config);
         }
         if (e.type() != EntryType.COMMAND) {
             if (proposal != null) {
@@ -1439,6 +1442,11 @@ public final class Simulation {
         cutOneWay(b, a);
     }
 
+    /** Clients stop starting operations (those under way finish or time out). */
+    public void stopClients() {
+        workloadOn = false;
+    }
+
     /** Sends client {@code client}'s next attempts to node {@code id} (until it is redirected or times out). */
     public void pointClient(int client, String id) {
         clients.get(client).target = id;
@@ -1613,7 +1621,7 @@ public final class Simulation {
         }
         Set<String> members = nodes.get(leaderId).raft.clusterConfig().members();
         for (String id : everMember) {
-            if (!members.contains(id) && !memberChecker.isRemoved(id)) {
+            if (!members.contains(id) && retiredChecked.add(id)) {
                 memberChecker.removed(id);
                 note("%.3fms %s's removal has committed", now / 1000.0, id);
                 if (membership.stopRemoved()) {

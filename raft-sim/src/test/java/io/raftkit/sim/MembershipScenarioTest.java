@@ -25,10 +25,15 @@ class MembershipScenarioTest {
     private static final SimMembership ONE_SPARE = new SimMembership(false, 1, false, 0, 0);
 
     private static void scenario(String name, boolean unreliable, BiConsumer<Simulation, SplittableRandom> body) {
+        scenario(name, unreliable, ONE_SPARE, body);
+    }
+
+    private static void scenario(String name, boolean unreliable, SimMembership spares,
+                                 BiConsumer<Simulation, SplittableRandom> body) {
         List<String> failures = new ArrayList<>();
         for (long seed = 0; seed < SEEDS; seed++) {
             SimOptions options = unreliable ? SimOptions.unreliable(seed, 3) : SimOptions.reliable(seed, 3);
-            Simulation sim = Simulation.of(options).withServing(SimServing.LEADER_ONLY).withMembership(ONE_SPARE);
+            Simulation sim = Simulation.of(options).withServing(SimServing.LEADER_ONLY).withMembership(spares);
             try {
                 sim.start();
                 body.accept(sim, new SplittableRandom(seed ^ 0x3e3b));
@@ -145,6 +150,33 @@ class MembershipScenarioTest {
             sim.noteRemovals();
             sim.runFor(20 * ET);
             assertThat(sim.leader()).isIn(rest.toArray());
+        });
+    }
+
+    /**
+     * Learners never count for a quorum: a leader cut off from the other voters but still
+     * reaching two learners (three of five members) must not commit, while the two voters elect a
+     * leader of their own and commit; every acknowledged write must survive the heal.
+     */
+    @Test
+    void aLeaderWithOnlyLearnersAroundItCommitsNothing() {
+        scenario("learners are no quorum", false, new SimMembership(false, 2, false, 0, 0), (sim, r) -> {
+            awaitLeader(sim);
+            sim.runFor(3 * ET);
+            Set<String> three = Set.of("n1", "n2", "n3");
+            Set<String> learners = Set.of("n4", "n5");
+            propose(sim, ConfigChange.of(three, learners));
+            awaitConfig(sim, () -> settledAt(sim, new ClusterConfig(three, Set.of(), learners, java.util.Map.of(), "")));
+            awaitConfig(sim, () -> sim.lastApplied("n4") >= sim.commitIndex(sim.leader()) - 2
+                    && sim.lastApplied("n5") >= sim.commitIndex(sim.leader()) - 2);
+            String leader = sim.leader();
+            sim.partition(Set.of(leader, "n4", "n5"));
+            for (int c = 0; c < sim.clientCount(); c++) {
+                sim.pointClient(c, c % 2 == 0 ? leader : List.of("n1", "n2", "n3").stream()
+                        .filter(id -> !id.equals(leader)).findFirst().orElseThrow());
+            }
+            sim.runFor(10 * ET);
+            sim.healNetwork();
         });
     }
 
