@@ -60,6 +60,16 @@ final class ConfigHistory {
         }
     }
 
+    /** Whether {@code id} votes in any configuration remembered (the newest committed one or a later one). */
+    boolean isVoterInAny(String id) {
+        for (ClusterConfig c : entries.values()) {
+            if (c.isVoter(id)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Every member of a configuration still remembered: a leader that is leaving, or a member
      * being removed, may still send until the configuration without it is known committed.

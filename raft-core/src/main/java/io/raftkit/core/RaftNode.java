@@ -1256,9 +1256,15 @@ public final class RaftNode {
 
     private enum CampaignType { PRE_VOTE, ELECTION, TRANSFER }
 
-    /** Only a voter of the configuration in force campaigns (not a learner, a removed or a joining node). */
+    /**
+     * Only a voter campaigns (not a learner, a removed or a joining node): a voter of the
+     * configuration in force, or of one before it while that one is not known committed. A leader
+     * that appended the configuration without itself and lost leadership before it committed may
+     * hold the only copy of it; the others, lacking it, cannot win its vote, so it must be able to
+     * win (under the new configuration's quorum), commit it and step down.
+     */
     private boolean promotable() {
-        return configInForce.config().isVoter(id);
+        return configs.isVoterInAny(id);
     }
 
     private void campaign(CampaignType type) {

@@ -13,7 +13,8 @@ import java.util.Set;
  *   <li>every committed configuration's quorums intersect those of the committed configuration
  *       before it: the two share a voter set (a majority of each half is needed), so a change of
  *       voters must go through a joint configuration;</li>
- *   <li>a node whose removal has committed never wins an election again.</li>
+ *   <li>a node whose removal has committed never wins an election again (of the term of the
+ *       entry that removed it or a later one).</li>
  * </ul>
  */
 final class MembershipChecker {
@@ -23,7 +24,8 @@ final class MembershipChecker {
     private long step;
     /** Per node: the configuration of the last configuration entry it applied (or snapshot it restored). */
     private final Map<String, ClusterConfig> applied = new HashMap<>();
-    private final Set<String> removed = new HashSet<>();
+    /** Removed nodes, with the term of the entry whose commit removed them. */
+    private final Map<String, Long> removed = new HashMap<>();
     /** Every committed configuration entry seen applied, by index. */
     private final java.util.TreeMap<Long, ClusterConfig> committed = new java.util.TreeMap<>();
     private long transitions;
@@ -46,14 +48,14 @@ final class MembershipChecker {
         }
     }
 
-    /** The node applies the committed configuration entry at {@code index}. */
-    void applying(String node, long index, ClusterConfig next) {
+    /** The node applies the committed configuration entry at {@code index}, of {@code term}. */
+    void applying(String node, long index, long term, ClusterConfig next) {
         if (committed.putIfAbsent(index, next) == null && !next.isJoint()) {
             // a final configuration committed: a member of an earlier committed one not in it is removed
             for (ClusterConfig earlier : committed.headMap(index).values()) {
                 for (String id : earlier.members()) {
                     if (!next.members().contains(id)) {
-                        removed.add(id);
+                        removed.putIfAbsent(id, term);
                     }
                 }
             }
@@ -70,9 +72,9 @@ final class MembershipChecker {
         }
     }
 
-    /** The node's removal has committed: it must never lead again. */
-    void removed(String node) {
-        removed.add(node);
+    /** The node's removal has committed, by an entry of {@code term}: it must never lead again. */
+    void removed(String node, long term) {
+        removed.putIfAbsent(node, term);
     }
 
     int removedCount() {
@@ -80,11 +82,17 @@ final class MembershipChecker {
     }
 
     boolean isRemoved(String node) {
-        return removed.contains(node);
+        return removed.containsKey(node);
     }
 
+    /**
+     * A removed node may still complete an election of a term before its removal (votes granted
+     * before, answered after a pause), as a stale leader that can commit nothing; it must never
+     * win one of the term of its removal or later.
+     */
     void becameLeader(String node, long term) {
-        if (removed.contains(node)) {
+        Long removedIn = removed.get(node);
+        if (removedIn != null && term >= removedIn) {
             throw new SafetyViolation(seed, steps, step, "membership: " + node + " won the election of term " + term
                     + " after its removal from the cluster had committed");
         }

@@ -807,7 +807,7 @@ public final class Simulation {
         SimNode.PendingForward forward = node.forwarded.remove(e.index());
         if (e.type() == EntryType.CONFIG) {
             ClusterConfig config = ClusterConfig.decode(e.data());
-            memberChecker.applying(node.id, e.index(), config);
+            memberChecker.applying(node.id, e.index(), e.term(), config);
         }
         if (e.type() != EntryType.COMMAND) {
             if (proposal != null) {
@@ -1622,7 +1622,8 @@ public final class Simulation {
         Set<String> members = nodes.get(leaderId).raft.clusterConfig().members();
         for (String id : everMember) {
             if (!members.contains(id) && retiredChecked.add(id)) {
-                memberChecker.removed(id);
+                long t = nodes.get(leaderId).raft.termAt(nodes.get(leaderId).raft.configEntry().index());
+                memberChecker.removed(id, t >= 0 ? t : nodes.get(leaderId).raft.term());
                 note("%.3fms %s's removal has committed", now / 1000.0, id);
                 if (membership.stopRemoved()) {
                     crash(id);
