@@ -459,6 +459,37 @@ class MembershipTest {
         assertThat(n1.snapshotMetaAt(n1.lastIndex()).config()).isEqualTo(ClusterConfig.of("n1", "n2", "n3", "n4"));
     }
 
+    @Test
+    void aLeaderHoldingTheOnlyCopyOfTheConfigurationWithoutItCanStillCampaignToCommitIt() {
+        // voters {n1, n2}, learner n3; n1 moves to voters {n2, n3}: the joint configuration needs
+        // both n1 and n2 (the old half); n1 appends the final one, which reaches no one, and loses
+        // leadership. n2 cannot win without n1's vote, and n1's log is longer: n1 must campaign
+        TestCluster c = TestCluster.of(2);
+        c.elect("n1");
+        c.join("n3");
+        RaftNode n1 = c.node("n1");
+        n1.proposeConfigChange(ConfigChange.of(Set.of("n1", "n2"), Set.of("n3")));
+        c.stabilize();
+        c.tickAll(2);
+        long joint = n1.proposeConfigChange(ConfigChange.of(Set.of("n2", "n3"), Set.of()));
+        c.takeInFlight().forEach(c::deliver);
+        c.processReady();
+        c.takeInFlight().stream().filter(m -> !(m instanceof AppendRequest)).forEach(c::deliver);
+        c.processReady();
+        assertThat(n1.commitIndex()).isEqualTo(joint);
+        assertThat(n1.clusterConfig()).isEqualTo(ClusterConfig.of("n2", "n3")); // only n1 has it
+        c.isolate("n1");
+        c.takeInFlight();
+        c.tickAll(30); // n1 steps down (CheckQuorum); n2 cannot win without n1
+        assertThat(c.leader()).isNull();
+        c.heal();
+        c.tickAll(100);
+        String leader = c.leader();
+        assertThat(leader).isIn("n2", "n3");
+        assertThat(c.node(leader).clusterConfig()).isEqualTo(ClusterConfig.of("n2", "n3"));
+        assertThat(c.node(leader).configChangePending()).isFalse();
+    }
+
     @SuppressWarnings("unused")
     private static Entry entry(RaftNode n, long i) {
         return n.entryAt(i);
