@@ -223,14 +223,15 @@ public final class NettyTransport implements Transport {
             }
             Map<String, InetSocketAddress> next = new HashMap<>(members);
             next.put(nodeId, addresses.get(nodeId)); // we listen where we listen
-            if (next.equals(addresses)) {
+            if (next.keySet().equals(addresses.keySet())
+                    && next.keySet().stream().allMatch(id -> sameAddress(next.get(id), addresses.get(id)))) {
                 return;
             }
             // Membership first: from here on a removed member's handshakes and messages are refused.
             pipelines.members().set(next.keySet());
             Map<String, Peer> current = new HashMap<>(peers);
             for (String id : addresses.keySet()) {
-                if (!id.equals(nodeId) && (!next.containsKey(id) || !next.get(id).equals(addresses.get(id)))) {
+                if (!id.equals(nodeId) && (!next.containsKey(id) || !sameAddress(next.get(id), addresses.get(id)))) {
                     Peer gone = current.remove(id);
                     if (gone != null) {
                         gone.close();
@@ -252,6 +253,11 @@ public final class NettyTransport implements Transport {
             peers = Map.copyOf(current);
             addresses = Map.copyOf(next);
         }
+    }
+
+    /** Same host (as written, resolved or not) and port: a configuration carries addresses unresolved. */
+    private static boolean sameAddress(InetSocketAddress a, InetSocketAddress b) {
+        return a.getPort() == b.getPort() && a.getHostString().equals(b.getHostString());
     }
 
     /** Closes the connections a removed member opened to us (those we opened are its Peer's). */
