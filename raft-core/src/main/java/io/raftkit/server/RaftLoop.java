@@ -69,7 +69,7 @@ final class RaftLoop implements Runnable {
     private final ConcurrentLinkedQueue<StoredSnapshot> snapshotsTaken = new ConcurrentLinkedQueue<>();
     /** Operators' requests (membership, leadership transfer), run on the loop at its next turn. */
     private final ConcurrentLinkedQueue<AdminTask> adminTasks = new ConcurrentLinkedQueue<>();
-    private final MembershipChanges membership;
+    private final MembershipRequests membership;
     private final long compactionMargin;
     /** Reads waiting for the core's ReadState, by request id, oldest first. */
     private final LinkedHashMap<Long, ReadRequest> reads = new LinkedHashMap<>();
@@ -170,7 +170,7 @@ final class RaftLoop implements Runnable {
                             }
                         });
         this.stallGuard = new StalledWriteGuard(server.serving().stalledWriteTicks(config.tick()));
-        this.membership = new MembershipChanges(server, node, transport, metrics, config, server.members());
+        this.membership = new MembershipRequests(server, node, transport, metrics, config, server.members());
         this.routing = new LoopRouting(server, node, transport, metrics, server.serving(),
                 Math.max(1, config.electionTicks() / 2), this::propose, this::read, r -> applyBatch().reads.add(r));
     }
@@ -237,11 +237,11 @@ final class RaftLoop implements Runnable {
     }
 
     /** An operator's request and what the loop does with it. */
-    private record AdminTask(AdminRequest<?> request, java.util.function.Consumer<MembershipChanges> run) {
+    private record AdminTask(AdminRequest<?> request, java.util.function.Consumer<MembershipRequests> run) {
     }
 
     /** Runs an operator's request on the loop thread at its next turn (fails it if the loop stops first). */
-    void admin(AdminRequest<?> request, java.util.function.Consumer<MembershipChanges> run) {
+    void admin(AdminRequest<?> request, java.util.function.Consumer<MembershipRequests> run) {
         adminTasks.offer(new AdminTask(request, run));
         wakeup();
     }

@@ -340,6 +340,7 @@ public final class RaftServer implements AutoCloseable {
         followers.remove(id);
         this.metrics = new ServerMetrics(registry, id, this, followers);
         node.droppedMessages().listen(metrics::messageInvalid);
+        publishConfig(node.clusterConfig()); // the stored configuration, before anyone asks
         this.term = node.term();
         this.commitIndex = node.commitIndex();
         this.lastIndex = node.lastIndex();
@@ -725,7 +726,7 @@ public final class RaftServer implements AutoCloseable {
     }
 
     private CompletableFuture<ClusterConfig> change(String what,
-            java.util.function.BiFunction<MembershipChanges, ClusterConfig, io.raftkit.core.ConfigChange> target) {
+            java.util.function.BiFunction<MembershipRequests, ClusterConfig, io.raftkit.core.ConfigChange> target) {
         if (state != State.RUNNING) {
             return CompletableFuture.failedFuture(closedException());
         }

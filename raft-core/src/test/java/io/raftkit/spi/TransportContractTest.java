@@ -524,6 +524,10 @@ public abstract class TransportContractTest {
                 // every field set, the checksums with their high bit (fixed32 on the wire)
                 new SnapshotChunk(from, to, 5, new SnapshotMeta(1000, 4, ClusterConfig.of("n1")),
                         4096, chunk, false, 0xCAFEBABE, 1L << 33, 0x80000001),
+                // a configuration with learners, addresses and the cluster id (membership changes)
+                new SnapshotChunk(from, to, 5, new SnapshotMeta(1000, 4, new ClusterConfig(Set.of("n1", "n2"),
+                        Set.of(), Set.of("n4"), Map.of("n4", "127.0.0.1:7004/127.0.0.1:8084"), "ledger-0123")),
+                        0, chunk, false),
                 new SnapshotResponse(from, to, 5, 1000, 1000, false, false),
                 new SnapshotResponse(from, to, 5, 1000, 0, true, true),
                 new TimeoutNow(from, to, 5),

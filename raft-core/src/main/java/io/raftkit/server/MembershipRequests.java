@@ -32,9 +32,9 @@ import org.slf4j.LoggerFactory;
  * {@link UnknownOutcomeException} when leadership is lost (or the request times out) before
  * that: the change may still take effect, as a command may.
  */
-final class MembershipChanges {
+final class MembershipRequests {
 
-    private static final Logger log = LoggerFactory.getLogger(MembershipChanges.class);
+    private static final Logger log = LoggerFactory.getLogger(MembershipRequests.class);
 
     /** A configuration change the leader proposed, waiting to commit. */
     private record Change(AdminRequest<ClusterConfig> request, Set<String> voters, Set<String> learners, long term,
@@ -61,7 +61,7 @@ final class MembershipChanges {
     private final List<CatchUp> catchUps = new ArrayList<>();
     private ClusterConfig published;
 
-    MembershipChanges(RaftServer server, RaftNode node, Transport transport, ServerMetrics metrics,
+    MembershipRequests(RaftServer server, RaftNode node, Transport transport, ServerMetrics metrics,
                       ServerConfig config, Map<String, InetSocketAddress> known) {
         this.server = server;
         this.node = node;
@@ -175,9 +175,13 @@ final class MembershipChanges {
         ClusterConfig config = node.clusterConfig();
         if (!config.equals(published)) {
             published = config;
-            Map<String, InetSocketAddress> addresses = MemberAddresses.of(config, known);
-            addresses.forEach(known::putIfAbsent);
-            transport.updateMembers(addresses);
+            if (!config.members().isEmpty()) {
+                // a joining node knows no configuration yet: it keeps the builder's members, the
+                // ones it was told to expect the leader among
+                Map<String, InetSocketAddress> addresses = MemberAddresses.of(config, known);
+                addresses.forEach(known::put);
+                transport.updateMembers(addresses);
+            }
             server.publishConfig(config);
             log.info("{}: configuration in force: voters {}{}, learners {}", node.nodeId(), config.voters(),
                     config.isJoint() ? " (joint with " + config.outgoingVoters() + ")" : "", config.learners());
