@@ -68,8 +68,8 @@ final class MemberListCheck {
                 + (config.learners().isEmpty() ? "" : " and the learners " + config.learners());
         throw new IllegalStateException("node " + nodeId + " cannot start: its log storage holds the cluster members "
                 + storedText + " (configuration at index " + stored.index() + "), but it was started with "
-                + new TreeSet<>(given) + ". Start it with the stored members"
-                + (storedId.isEmpty() ? "" : " (or the founding ones of cluster " + storedId + ")")
-                + ", or wipe its data directory to found a new cluster with the given ones");
+                + new TreeSet<>(given) + ". Start it with the stored members, or wipe its data directory to found a new cluster"
+                + " with the given ones" + (storedId.isEmpty() ? ""
+                : " (the founding members of cluster " + storedId + " are accepted too)"));
     }
 }
