@@ -372,7 +372,14 @@ final class RaftLoop implements Runnable {
         boolean any = false;
         while ((task = adminTasks.poll()) != null) {
             if (!task.request().isDone()) {
-                task.run().accept(membership);
+                try {
+                    task.run().accept(membership);
+                } catch (RuntimeException | Error e) {
+                    // a bug or a broken invariant: the loop stops (fatal), but the caller hears of it
+                    task.request().fail(new UnknownOutcomeException("the request failed unexpectedly (" + e
+                            + "); the server stops", e));
+                    throw e;
+                }
             }
             any = true;
         }
@@ -433,7 +440,14 @@ final class RaftLoop implements Runnable {
         Proposal p;
         boolean routed = false;
         boolean leads = node.role() == Role.LEADER;
-        while (batch.size() < maxBatch && ((p = routing.pollForwarded()) != null || (p = proposals.poll()) != null)) {
+        // Bounded by what is taken, not only by what is proposed: a node that stepped down earlier in
+        // this turn still believes itself the leader in its router until this turn's soft state is
+        // handled, so forwarding hands a command straight back to this queue; without the bound the
+        // loop would take it again for ever and never reach the Ready that tells the router
+        // (a leadership transfer under load did exactly that).
+        int taken = 0;
+        while (batch.size() < maxBatch && taken++ < maxBatch
+                && ((p = routing.pollForwarded()) != null || (p = proposals.poll()) != null)) {
             if (p.isDone()) {
                 continue; // timed out while queued: its caller was told the outcome is unknown
             }

@@ -107,19 +107,7 @@ class MembershipClusterTest {
                 load.awaitMoreAcks(200);
 
                 long start = System.nanoTime();
-                java.util.concurrent.CompletableFuture<Void> tf = leader.transferLeadership(target);
-                try {
-                    tf.get(30, TimeUnit.SECONDS);
-                } catch (java.util.concurrent.TimeoutException e) {
-                    c.servers.values().forEach(s -> System.out.println("DIAG " + s.status()));
-                    System.out.println("DIAG metrics " + c.registries.get(leader.nodeId()).find("raft.leadership.transfers").counters().stream().map(x -> x.getId().getTag("outcome") + "=" + x.count()).toList());
-                    Thread.getAllStackTraces().forEach((t, st) -> {
-                        if (t.getName().contains("-" + leader.nodeId())) {
-                            System.out.println("DIAG thread " + t.getName() + " " + t.getState() + " " + java.util.Arrays.toString(java.util.Arrays.copyOf(st, Math.min(8, st.length))));
-                        }
-                    });
-                    throw e;
-                }
+                leader.transferLeadership(target).get(30, TimeUnit.SECONDS);
                 long micros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start);
 
                 assertThat(c.awaitLeader().nodeId()).isEqualTo(target);
