@@ -198,6 +198,40 @@ class MembershipServerTest {
     }
 
     @Test
+    void leaderSteppingDownWhileCommandsAreQueuedKeepsServing() throws Exception {
+        // a transfer makes the leader step down in the middle of a loop turn while commands wait in
+        // its queue: forwarding them must not spin the loop (it once did, for ever)
+        RaftServer leader = foundCluster(3);
+        String target = follower(leader);
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        List<Thread> clients = new ArrayList<>();
+        for (int c = 0; c < 8; c++) {
+            int client = c;
+            Thread t = new Thread(() -> {
+                for (int i = 0; running.get(); i++) {
+                    // one command at a time per client, as a real client: the target can catch up
+                    leader.submit(("load-" + client + "-" + i).getBytes(StandardCharsets.UTF_8))
+                            .handle((r, e) -> null).join();
+                }
+            }, "load-" + c);
+            t.setDaemon(true);
+            clients.add(t);
+            t.start();
+        }
+        try {
+            leader.transferLeadership(target).get(10, TimeUnit.SECONDS);
+            await().atMost(WAIT).until(() -> target.equals(leader.status().leaderId())
+                    && !leader.status().isLeader());
+        } finally {
+            running.set(false);
+            for (Thread t : clients) {
+                t.join(10_000);
+            }
+        }
+        submit(leader, "through-the-old-leader");
+    }
+
+    @Test
     void completionsRunOffTheLoopThread() {
         RaftServer leader = foundCluster(3);
         join("n4");
