@@ -80,6 +80,8 @@ public final class RaftNode {
     private SnapshotInfo snapshot;
     /** Rate limit of snapshot transfers: bytes that may be sent now (refilled by tick). */
     private long snapshotTokens;
+    /** Ticks with snapshot transfers: which follower's transfer goes first this tick. */
+    private long snapshotRound;
     /** The snapshot this follower is receiving: from whom, in which term, and the next offset it wants. */
     private IncomingSnapshot incoming;
     /** The last chunk arrived: the host must commit the sink and report back, or null. */
@@ -940,7 +942,13 @@ public final class RaftNode {
                 return ClusterConfig.decode(e.data());
             }
         }
-        return tracker.config();
+        // no configuration entry between the compaction point and index: the one in force at the
+        // compaction point still is (not the latest one, which may come after index)
+        SnapshotMeta compacted = storage.snapshotMeta();
+        if (compacted.index() > 0 && compacted.index() <= index && compacted.index() == raftLog.firstIndex() - 1) {
+            return compacted.config();
+        }
+        return configInForce.config();
     }
 
     // --- leader side of replication -------------------------------------------------------------
@@ -1052,7 +1060,13 @@ public final class RaftNode {
         if (perTick > 0) {
             snapshotTokens = Math.min(snapshotTokens + perTick, Math.max(perTick, config.snapshotChunkBytes()));
         }
-        for (var e : tracker.all().entrySet()) {
+        // the rate limit is shared: start with another follower each tick, so one transfer cannot
+        // starve another (a starved one would restart with every newer snapshot and never finish)
+        List<java.util.Map.Entry<String, Progress>> all = new ArrayList<>(tracker.all().entrySet());
+        if (!all.isEmpty()) {
+            java.util.Collections.rotate(all, -(int) (snapshotRound++ % all.size()));
+        }
+        for (var e : all) {
             Progress pr = e.getValue();
             if (pr.state() != Progress.State.SNAPSHOT) {
                 continue;
