@@ -7,6 +7,7 @@ import io.raftkit.core.Role;
 import io.raftkit.errors.NotLeaderException;
 import io.raftkit.errors.UnknownOutcomeException;
 import io.raftkit.spi.ClusterConfig;
+import io.raftkit.spi.ConfigEntry;
 import io.raftkit.spi.Transport;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -59,7 +60,11 @@ final class MembershipRequests {
     private final List<Change> changes = new ArrayList<>();
     private final List<Transfer> transfers = new ArrayList<>();
     private final List<CatchUp> catchUps = new ArrayList<>();
-    private ClusterConfig published;
+    /**
+     * The core's configuration entry last published; the core replaces the object only when the
+     * configuration in force changes, so comparing references is enough on every loop turn.
+     */
+    private ConfigEntry published;
 
     MembershipRequests(RaftServer server, RaftNode node, Transport transport, ServerMetrics metrics,
                       ServerConfig config, Map<String, InetSocketAddress> known) {
@@ -172,9 +177,10 @@ final class MembershipRequests {
 
     /** After each turn: publish a new configuration, complete what finished, fail what cannot. */
     void afterTurn(long now) {
-        ClusterConfig config = node.clusterConfig();
-        if (!config.equals(published)) {
-            published = config;
+        ConfigEntry inForce = node.configEntry();
+        ClusterConfig config = inForce.config();
+        if (inForce != published) {
+            published = inForce;
             if (!config.members().isEmpty()) {
                 // a joining node knows no configuration yet: it keeps the builder's members, the
                 // ones it was told to expect the leader among
