@@ -687,7 +687,8 @@ public final class RaftNode {
         boolean canVote = m.from().equals(vote)
                 || (vote == null && leader == null)
                 || (m.preVote() && m.term() > term);
-        boolean granted = canVote && raftLog.isUpToDate(m.lastLogIndex(), m.lastLogTerm());
+        boolean granted = canVote && votesInOurConfiguration(m.from())
+                && raftLog.isUpToDate(m.lastLogIndex(), m.lastLogTerm());
         if (m.preVote()) {
             send(new VoteResponse(id, m.from(), granted ? m.term() : term, true, granted));
             return;
@@ -698,6 +699,25 @@ public final class RaftNode {
         }
         // a granted vote is a promise: it leaves only once the vote is durable
         sendAfterPersist(new VoteResponse(id, m.from(), term, false, granted));
+    }
+
+    /**
+     * Whether a candidate votes in the configuration in force here. A node that has appended the
+     * configuration removing the candidate refuses it: once that configuration commits, a majority
+     * of its voters hold it, so a removed node (which may still campaign, not knowing its removal
+     * committed) can never gather a quorum again. A leaving leader that holds the only copy of the
+     * new configuration is still a voter of the joint one the others have, so it can still win and
+     * commit it. A node that knows no configuration yet (joining) refuses nothing: its vote does
+     * not count anywhere.
+     */
+    private boolean votesInOurConfiguration(String candidate) {
+        ConfigEntry inForce = configs.current();
+        if (inForce == ConfigEntry.NONE || inForce.config().isVoter(candidate)) {
+            return true;
+        }
+        log.debug("{} refuses its vote to {}: not a voter of the configuration in force {}", id, candidate,
+                inForce.config());
+        return false;
     }
 
     private void stepFollower(Message m) {

@@ -448,6 +448,47 @@ class MembershipTest {
     }
 
     @Test
+    void aVoterThatAppendedTheConfigurationWithoutACandidateRefusesItsVote() {
+        // soak seed 4341: leader n1 removes itself; n1, n2 and n3 append the configuration
+        // {n2, n3}. Had it committed and n1 restarted without knowing (its commit index is not
+        // durable), n1 would campaign again (a voter of the joint configuration it knows committed)
+        // with a log as long as anyone's; granted by n2 and n3 (a majority of {n2, n3}), a removed
+        // node would lead after its removal committed
+        TestCluster c = new TestCluster(3, cfg -> cfg.withCheckQuorum(false));
+        c.elect("n1");
+        RaftNode n1 = c.node("n1");
+        long joint = n1.proposeConfigChange(ConfigChange.of(Set.of("n2", "n3"), Set.of()));
+        c.takeInFlight().forEach(c::deliver);
+        c.processReady();
+        c.takeInFlight().forEach(c::deliver); // the answers: the joint entry commits, n1 appends the final one
+        c.processReady();
+        assertThat(n1.commitIndex()).isEqualTo(joint);
+        c.takeInFlight().stream().filter(m -> m instanceof AppendRequest).forEach(c::deliver);
+        c.processReady();
+        c.takeInFlight(); // the acknowledgements are lost
+        RaftNode n2 = c.node("n2");
+        for (String id : List.of("n1", "n2", "n3")) {
+            assertThat(c.node(id).clusterConfig()).as(id).isEqualTo(ClusterConfig.of("n2", "n3"));
+            assertThat(c.node(id).lastIndex()).as(id).isEqualTo(joint + 1);
+        }
+
+        for (boolean preVote : List.of(true, false)) {
+            long term = n2.term() + 1;
+            n2.step(new VoteRequest("n1", "n2", term, n1.lastIndex(), n1.lastTerm(), preVote, false));
+            c.processReady();
+            assertThat(c.takeInFlight()).as(preVote ? "pre-vote" : "vote")
+                    .filteredOn(m -> m instanceof VoteResponse && m.to().equals("n1"))
+                    .isNotEmpty().noneMatch(m -> ((VoteResponse) m).granted());
+        }
+        // a voter of the configuration in force is granted the same node's vote
+        long term = n2.term() + 1;
+        n2.step(new VoteRequest("n3", "n2", term, n1.lastIndex(), n1.lastTerm(), false, false));
+        c.processReady();
+        assertThat(c.takeInFlight()).filteredOn(m -> m instanceof VoteResponse && m.to().equals("n3"))
+                .singleElement().matches(m -> ((VoteResponse) m).granted());
+    }
+
+    @Test
     void snapshotsRecordTheConfigurationAtTheirIndex() {
         TestCluster c = withLearner();
         RaftNode n1 = c.node("n1");
