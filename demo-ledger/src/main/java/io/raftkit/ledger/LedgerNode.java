@@ -148,7 +148,7 @@ public final class LedgerNode implements AutoCloseable {
                     new DashboardRoutes(config, view, StaticFiles.load()));
             LedgerHttpServer http = LedgerHttpServer.start(config.nodeId(), resolved(config.self().httpAddress()),
                     config.http(), api, () -> s.status().leaderId(), registry,
-                    new EventStream(view, EVENT_PERIOD, MAX_EVENT_STREAMS), CorsPolicy.forMembers(config.members()));
+                    new EventStream(view, EVENT_PERIOD, MAX_EVENT_STREAMS), CorsPolicy.forMembers(new ClusterMembers(config, s)::current));
             log.info("ledger node {} serving HTTP on {}", config.nodeId(), http.address());
             return new LedgerNode(config, registry, stateMachine, server, forwarder, http, sampler);
         } catch (RuntimeException e) {

@@ -74,11 +74,20 @@ class LedgerMembershipTest {
                     "n4", hostPort(m4.httpAddress()), "voter"));
         }
         assertThat(Http.get(n4Url + "/cluster").json().get("clusterId").asText()).isEqualTo(clusterId);
+        // the dashboard served by the new member may call the others (CORS follows the configuration)
+        assertThat(corsAllowed(leaderUrl, n4Url)).isEqualTo(n4Url);
 
         Http.Reply removed = Http.method("DELETE", followerUrl + "/cluster/members/n4", null);
         assertThat(removed.status()).as(removed.body()).isEqualTo(200);
         assertThat(removed.json().get("voters")).hasSize(3);
         assertThat(Http.get(leaderUrl + "/cluster").json().get("members")).hasSize(3);
+        assertThat(corsAllowed(leaderUrl, n4Url)).isNull();
+    }
+
+    /** The Access-Control-Allow-Origin that a page from {@code origin} gets from the node at {@code url}. */
+    private static String corsAllowed(String url, String origin) {
+        return Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/cluster"))
+                .header("Origin", origin)).header("Access-Control-Allow-Origin");
     }
 
     @Test
