@@ -95,6 +95,8 @@ final class RaftLoop implements Runnable {
     // the last published soft state, to detect changes
     private Role role;
     private long term;
+    /** The configuration the follower gauges were last trimmed to. */
+    private io.raftkit.spi.ConfigEntry metricsConfig;
     private String leader;
 
     RaftLoop(RaftServer server, RaftNode node, LogStorage storage, Transport transport, Applier applier,
@@ -539,10 +541,17 @@ final class RaftLoop implements Runnable {
         server.role = role;
         server.term = term;
         server.leader = leader;
+        if (!s.config().equals(metricsConfig)) {
+            // a member added at run time gets its gauges on first use; a removed one loses them
+            metricsConfig = s.config();
+            metrics.retainFollowers(metricsConfig.config().members());
+        }
         if (role != Role.LEADER) {
-            for (String f : node.clusterConfig().allVoters()) {
-                metrics.followerLag(f, 0);
-                metrics.installProgress(f, 0, 0);
+            for (String f : node.clusterConfig().members()) {
+                if (!f.equals(id)) {
+                    metrics.followerLag(f, 0);
+                    metrics.installProgress(f, 0, 0);
+                }
             }
             server.installs = Map.of();
         }
@@ -605,7 +614,7 @@ final class RaftLoop implements Runnable {
         if (role == Role.LEADER) {
             long last = node.lastIndex();
             Map<String, ServerStatus.InstallProgress> installs = null;
-            for (String f : node.clusterConfig().allVoters()) {
+            for (String f : node.clusterConfig().members()) {
                 FollowerProgress pr = node.progress(f);
                 if (pr != null && !f.equals(id)) {
                     metrics.followerLag(f, Math.max(0, last - pr.match()));

@@ -35,7 +35,8 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>raft.append.batch.size: entries per storage write (group commit)</td><td>summary</td></tr>
  *   <tr><td>raft.storage.append.latency: storage write until durable (fsync)</td><td>timer</td></tr>
  *   <tr><td>raft.apply.batch.size: entries per apply batch</td><td>summary</td></tr>
- *   <tr><td>raft.follower.match.lag (tag follower): leader's last index minus the follower's match
+ *   <tr><td>raft.follower.match.lag (tag follower: each voter and learner; a member's gauges come
+ *       when it is added and go when it is removed): leader's last index minus the follower's match
  *       index, 0 when not leader</td><td>gauge</td></tr>
  *   <tr><td>raft.read.latency: query until served</td><td>timer</td></tr>
  *   <tr><td>raft.messages.invalid (tags kind, reason): inbound messages the core dropped as
@@ -65,9 +66,8 @@ final class ServerMetrics {
 
     private final MeterRegistry registry;
     private final List<Meter> meters = new CopyOnWriteArrayList<>(); // the loop thread may add while close() runs
-    private final Map<String, AtomicLong> followerLag = new ConcurrentHashMap<>();
-    private final Map<String, AtomicLong> installAcked = new ConcurrentHashMap<>();
-    private final Map<String, AtomicLong> installTotal = new ConcurrentHashMap<>();
+    /** Per follower (voter or learner) the leader tracks: its gauges, added and removed with membership. */
+    private final Map<String, FollowerGauges> followerGauges = new ConcurrentHashMap<>();
     private final AtomicLong snapshotSize = new AtomicLong();
     private final AtomicLong snapshotIndex = new AtomicLong();
     private final AtomicLong compactionIndex = new AtomicLong();
@@ -119,21 +119,7 @@ final class ServerMetrics {
         gauge("raft.fatal", "1 once a fatal error stopped this node (see its log and status), else 0", server,
                 s -> s.failure() == null ? 0 : 1);
         for (String f : followers) {
-            AtomicLong lag = new AtomicLong();
-            followerLag.put(f, lag);
-            add(Gauge.builder("raft.follower.match.lag", lag, AtomicLong::get).tags(tags).tag("follower", f)
-                    .description("entries the follower's log is behind the leader's (0 when not leader)")
-                    .register(registry));
-        }
-        for (String f : followers) {
-            AtomicLong acked = new AtomicLong();
-            AtomicLong total = new AtomicLong();
-            installAcked.put(f, acked);
-            installTotal.put(f, total);
-            add(Gauge.builder("raft.snapshot.install.bytes.acked", acked, AtomicLong::get).tags(tags).tag("follower", f)
-                    .description("bytes of the snapshot being sent that the follower confirmed").register(registry));
-            add(Gauge.builder("raft.snapshot.install.bytes.total", total, AtomicLong::get).tags(tags).tag("follower", f)
-                    .description("size of the snapshot being sent to the follower, 0 when none").register(registry));
+            trackFollower(f);
         }
         gauge("raft.snapshot.size.bytes", "size of the newest snapshot", snapshotSize, AtomicLong::get);
         gauge("raft.snapshot.index", "index of the newest snapshot", snapshotIndex, AtomicLong::get);
@@ -271,10 +257,52 @@ final class ServerMetrics {
 
     /** The follower's lag as the leader sees it (0 when this node is not the leader). */
     void followerLag(String follower, long lag) {
-        AtomicLong g = followerLag.get(follower);
+        FollowerGauges g = trackFollower(follower);
         if (g != null) {
-            g.set(lag);
+            g.lag().set(lag);
         }
+    }
+
+    /** The gauges of {@code follower}, registered on first use (a member added at run time); null without a registry. */
+    private FollowerGauges trackFollower(String follower) {
+        if (registry == null) {
+            return null;
+        }
+        return followerGauges.computeIfAbsent(follower, f -> {
+            AtomicLong lag = new AtomicLong();
+            AtomicLong acked = new AtomicLong();
+            AtomicLong total = new AtomicLong();
+            List<Meter> own = List.of(
+                    add(Gauge.builder("raft.follower.match.lag", lag, AtomicLong::get).tags(tags).tag("follower", f)
+                            .description("entries the follower's log is behind the leader's (0 when not leader)")
+                            .register(registry)),
+                    add(Gauge.builder("raft.snapshot.install.bytes.acked", acked, AtomicLong::get).tags(tags)
+                            .tag("follower", f)
+                            .description("bytes of the snapshot being sent that the follower confirmed")
+                            .register(registry)),
+                    add(Gauge.builder("raft.snapshot.install.bytes.total", total, AtomicLong::get).tags(tags)
+                            .tag("follower", f)
+                            .description("size of the snapshot being sent to the follower, 0 when none")
+                            .register(registry)));
+            return new FollowerGauges(lag, acked, total, own);
+        });
+    }
+
+    /** Removes the gauges of followers no longer in {@code members} (removed from the cluster). */
+    void retainFollowers(java.util.Set<String> members) {
+        for (var it = followerGauges.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (!members.contains(e.getKey())) {
+                it.remove();
+                for (Meter m : e.getValue().meters()) {
+                    meters.remove(m);
+                    registry.remove(m);
+                }
+            }
+        }
+    }
+
+    private record FollowerGauges(AtomicLong lag, AtomicLong acked, AtomicLong total, List<Meter> meters) {
     }
 
     void snapshotTaken(long sizeBytes, long index, long nanos) {
@@ -324,11 +352,10 @@ final class ServerMetrics {
     }
 
     void installProgress(String follower, long acked, long total) {
-        AtomicLong a = installAcked.get(follower);
-        AtomicLong t = installTotal.get(follower);
-        if (a != null) {
-            a.set(acked);
-            t.set(total);
+        FollowerGauges g = trackFollower(follower);
+        if (g != null) {
+            g.acked().set(acked);
+            g.total().set(total);
         }
     }
 

@@ -63,6 +63,9 @@ class MembershipServerTest {
         assertThat(n4.clusterId()).as("learned from the log").isEqualTo(leader.clusterId());
         assertThat(n4.status().learners()).containsExactly("n4");
         assertThat(n4.status().role()).isNotEqualTo(io.raftkit.core.Role.LEADER);
+        // the leader reports the new member's lag like any follower's, and a caught-up learner lags 0
+        await().atMost(WAIT).until(() -> lagGauge(leader.nodeId(), "n4") != null
+                && lagGauge(leader.nodeId(), "n4").value() == 0);
     }
 
     @Test
@@ -102,6 +105,7 @@ class MembershipServerTest {
         assertThat(servers.get(removed).status().commitIndex())
                 .as("the removed node hears nothing more").isLessThanOrEqualTo(commitOfRemoved + 1);
         assertThat(leader.status().isLeader()).isTrue();
+        await().atMost(WAIT).until(() -> lagGauge(leader.nodeId(), removed) == null);
     }
 
     @Test
@@ -366,6 +370,10 @@ class MembershipServerTest {
             return known;
         });
         return found[0];
+    }
+
+    private io.micrometer.core.instrument.Gauge lagGauge(String node, String follower) {
+        return registry.find("raft.follower.match.lag").tag("node", node).tag("follower", follower).gauge();
     }
 
     private double counter(String name, String node, String outcome) {
