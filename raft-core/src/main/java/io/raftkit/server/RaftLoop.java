@@ -554,6 +554,7 @@ final class RaftLoop implements Runnable {
                 }
             }
             server.installs = Map.of();
+            server.snapshotSending(false);
         }
     }
 
@@ -629,6 +630,7 @@ final class RaftLoop implements Runnable {
                 }
             }
             server.installs = installs == null ? Map.of() : Map.copyOf(installs);
+            server.snapshotSending(installs != null);
         }
     }
 

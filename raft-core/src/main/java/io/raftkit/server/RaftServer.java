@@ -440,6 +440,14 @@ public final class RaftServer implements AutoCloseable {
         return applied;
     }
 
+    /** The loop: whether a snapshot is being sent to a follower (automatic snapshots wait for it). */
+    void snapshotSending(boolean on) {
+        Snapshotter s = snapshotter;
+        if (s != null) {
+            s.sending(on);
+        }
+    }
+
     /**
      * Takes a snapshot now (the thresholds in {@link ServerConfig} take them on their own). At most
      * one is in progress: while one is, this returns that one.

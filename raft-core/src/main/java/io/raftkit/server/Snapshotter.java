@@ -32,6 +32,8 @@ final class Snapshotter {
     private static final Logger log = LoggerFactory.getLogger(Snapshotter.class);
     private static final long FIRST_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long MAX_BACKOFF_NANOS = TimeUnit.MINUTES.toNanos(1);
+    /** How much further past its thresholds a snapshot may wait for a transfer in progress. */
+    static final long SENDING_THRESHOLD_FACTOR = 4;
 
     private final String id;
     private final SnapshotStore store;
@@ -50,6 +52,8 @@ final class Snapshotter {
     // set by the apply thread (capture failed) or the snapshot thread (write failed), one at a time
     private volatile long retryNotBefore;
     private volatile long backoff = FIRST_BACKOFF_NANOS;
+    /** Set by the loop while this node, leading, sends a snapshot to a follower. */
+    private volatile boolean sending;
 
     Snapshotter(String id, SnapshotStore store, ServerMetrics metrics, Consumer<StoredSnapshot> taken,
                 Executor callbacks, ServerConfig config) {
@@ -102,8 +106,25 @@ final class Snapshotter {
                 return true;
             }
         }
-        return (entriesSince >= thresholdEntries || bytesSince >= thresholdBytes)
+        // the store keeps only the newest snapshot, so a new one cuts off a transfer in progress;
+        // while one runs, wait for it, up to a bound on the log that keeps growing meanwhile
+        long factor = sending ? SENDING_THRESHOLD_FACTOR : 1;
+        return (entriesSince >= saturatingTimes(thresholdEntries, factor)
+                || bytesSince >= saturatingTimes(thresholdBytes, factor))
                 && System.nanoTime() - retryNotBefore >= 0;
+    }
+
+    /**
+     * The loop tells whether a snapshot is being sent to a follower: the next automatic snapshot
+     * then waits until the transfer ends or {@value #SENDING_THRESHOLD_FACTOR} times the
+     * thresholds were applied, whichever comes first. Any thread.
+     */
+    void sending(boolean on) {
+        sending = on;
+    }
+
+    private static long saturatingTimes(long value, long factor) {
+        return value > Long.MAX_VALUE / factor ? Long.MAX_VALUE : value * factor;
     }
 
     /** Nothing was applied since the last snapshot: an on-demand request gets that one. Apply thread. */
