@@ -251,6 +251,11 @@ final class RaftLoop implements Runnable {
         }
     }
 
+    /** The apply thread finished a batch: the answers it produced for other nodes leave now. */
+    void applyBatchDone() {
+        routing.flushAnswers();
+    }
+
     private void wakeup() {
         if (parked) {
             LockSupport.unpark(thread);
@@ -285,6 +290,7 @@ final class RaftLoop implements Runnable {
                     pipeline.handleReady(node.ready());
                     work = true;
                 }
+                routing.flush(); // what this turn forwarded and answered, one message per peer and kind
                 flushApplyBatch();
                 applyWaitsForHost = node.applyWaitsForHost();
                 publishStatus();
@@ -632,6 +638,7 @@ final class RaftLoop implements Runnable {
         }
         reads.clear();
         routing.close(closed);
+        routing.flushAnswers();
         try {
             flushApplyBatch();
         } catch (RuntimeException e) {

@@ -734,6 +734,9 @@ public final class Simulation {
             }
         } while (host.hasReleasable());
         serveReads(node);
+        // the end of the loop's turn: what it forwarded and answered leaves, batched
+        node.router.flush();
+        node.forwardServer.flush();
     }
 
     private void apply(SimNode node, Entry e) {
@@ -1081,7 +1084,8 @@ public final class Simulation {
         };
         long firstId = ((options.seed() * 31 + node.id.hashCode()) * 1_000_003L + ((long) incarnation << 36))
                 & ((1L << 46) - 1);
-        node.router = new RequestRouter<>(node.id, requests, m -> send(node, m), SimOptions.ELECTION_TICKS / 2, firstId);
+        node.router = new RequestRouter<>(node.id, requests, m -> send(node, m), SimOptions.ELECTION_TICKS / 2,
+                SimServing.MAX_BATCH_BYTES, firstId);
         node.forwardServer = new ForwardServer(node.id, new ForwardServer.Host() {
             @Override
             public boolean canPropose() {
@@ -1118,7 +1122,7 @@ public final class Simulation {
             public long leaseReadIndex() {
                 return node.raft.leaseReadIndex();
             }
-        }, m -> send(node, m), 64, ForwardServer.ForwardMetrics.NONE);
+        }, m -> send(node, m), 64, SimServing.MAX_BATCH_BYTES, ForwardServer.ForwardMetrics.NONE);
     }
 
     /**
