@@ -51,6 +51,11 @@ final class CuttableTransport implements Transport {
     }
 
     @Override
+    public void updateMembers(java.util.Map<String, java.net.InetSocketAddress> members) {
+        inner.updateMembers(members);
+    }
+
+    @Override
     public long maxMessageBytes() {
         return inner.maxMessageBytes();
     }

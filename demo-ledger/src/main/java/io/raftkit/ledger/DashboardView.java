@@ -66,10 +66,12 @@ final class DashboardView {
         o.put("failure", s.failure());
         o.put("at", System.currentTimeMillis());
         ArrayNode members = o.putArray("members");
-        for (Member m : config.members()) {
+        ClusterMembers current = new ClusterMembers(config, server);
+        for (Member m : current.current()) { // the members in force, those added at run time included
             ObjectNode mo = members.addObject();
             mo.put("id", m.id());
             mo.put("httpAddress", m.httpAddress().getHostString() + ":" + m.httpAddress().getPort());
+            mo.put("role", current.role(m.id()));
         }
         ArrayNode followers = o.putArray("followers");
         if (s.isLeader()) {

@@ -48,6 +48,9 @@ final class LedgerApi {
     private final LeaderForwarder forwarder;
     private final PrometheusMeterRegistry registry;
     private final DashboardRoutes dashboard;
+    private final ClusterMembers members;
+    private static final Set<String> MEMBER_FIELDS = Set.of("id", "raftAddress", "httpAddress", "learner");
+    private static final Set<String> LEADER_FIELDS = Set.of("id");
 
     LedgerApi(LedgerNodeConfig config, RaftServer server, LedgerStateMachine stateMachine, LeaderForwarder forwarder,
               PrometheusMeterRegistry registry, DashboardRoutes dashboard) {
@@ -57,6 +60,7 @@ final class LedgerApi {
         this.stateMachine = stateMachine;
         this.forwarder = forwarder;
         this.registry = registry;
+        this.members = new ClusterMembers(config, server);
     }
 
     /** The route template of a path, for metrics (bounded cardinality). */
@@ -70,8 +74,12 @@ final class LedgerApi {
         if (DashboardRoutes.owns(path)) {
             return DashboardRoutes.routeOf(path);
         }
+        if (path.startsWith("/cluster/members/")) {
+            return path.endsWith("/promote") ? "/cluster/members/{id}/promote" : "/cluster/members/{id}";
+        }
         return switch (path) {
-            case "/events", "/accounts", "/transfers", "/cluster", "/metrics", "/health", "/ready" -> path;
+            case "/events", "/accounts", "/transfers", "/cluster", "/metrics", "/health", "/ready",
+                 "/cluster/members", "/cluster/leader" -> path;
             default -> "other";
         };
     }
@@ -117,8 +125,25 @@ final class LedgerApi {
             case "/transfers":
                 requireMethod(r, "GET", "POST");
                 return r.method().equals("POST") ? transfer(r, loop) : listTransfers(r, loop);
+            case "/cluster/members":
+                requireMethod(r, "POST");
+                return addMember(r, loop);
+            case "/cluster/leader":
+                requireMethod(r, "POST");
+                return transferLeadership(r, loop);
             default:
                 break;
+        }
+        if (path.startsWith("/cluster/members/")) {
+            String rest = path.substring("/cluster/members/".length());
+            if (rest.endsWith("/promote")) {
+                requireMethod(r, "POST");
+                String id = memberId(decodePathSegment(rest.substring(0, rest.length() - "/promote".length())));
+                return membershipChange(r, loop, () -> server.promote(id));
+            }
+            requireMethod(r, "DELETE");
+            String id = memberId(decodePathSegment(rest));
+            return membershipChange(r, loop, () -> server.removeMember(id));
         }
         if (path.startsWith("/accounts/")) {
             requireMethod(r, "GET");
@@ -281,6 +306,74 @@ final class LedgerApi {
         }
     }
 
+    // ---------------------------------------------------------------- membership (issue 13)
+
+    private CompletableFuture<ApiResponse> addMember(ApiRequest r, ScheduledExecutorService loop) {
+        ObjectNode body = Json.object(r.body(), MEMBER_FIELDS);
+        String id = memberId(Json.string(body, "id", "INVALID_MEMBER"));
+        String raft = Json.string(body, "raftAddress", "INVALID_MEMBER");
+        String http = Json.string(body, "httpAddress", "INVALID_MEMBER");
+        if (raft == null || http == null) {
+            throw ApiException.badRequest("INVALID_MEMBER", "\"raftAddress\" and \"httpAddress\" are required,"
+                    + " e.g. \"127.0.0.1:7004\" and \"127.0.0.1:8084\"");
+        }
+        Member m;
+        try {
+            m = Member.parseList(id + "=" + raft + "/" + http).get(0);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("INVALID_MEMBER", e.getMessage());
+        }
+        boolean learner = body.has("learner") && body.get("learner").asBoolean(false);
+        String httpText = m.httpAddress().getHostString() + ":" + m.httpAddress().getPort();
+        java.net.InetSocketAddress raftAddress = m.raftAddress();
+        return membershipChange(r, loop, () -> learner ? server.addLearner(id, raftAddress, httpText)
+                : server.addVoter(id, raftAddress, httpText));
+    }
+
+    private CompletableFuture<ApiResponse> transferLeadership(ApiRequest r, ScheduledExecutorService loop) {
+        ObjectNode body = Json.object(r.body(), LEADER_FIELDS);
+        String id = memberId(Json.string(body, "id", "INVALID_MEMBER"));
+        return viaLeader(r, loop, true, status -> server.transferLeadership(id).thenApply(v -> {
+            ObjectNode o = Json.object();
+            o.put("leaderId", id);
+            return ApiResponse.json(200, Json.bytes(o));
+        }).exceptionally(this::membershipFailure));
+    }
+
+    /** A change run on the leader; answers with the configuration in force once it has committed. */
+    private CompletableFuture<ApiResponse> membershipChange(ApiRequest r, ScheduledExecutorService loop,
+            java.util.function.Supplier<CompletableFuture<io.raftkit.spi.ClusterConfig>> change) {
+        return viaLeader(r, loop, true, status -> change.get().thenApply(c -> {
+            ObjectNode o = Json.object();
+            o.set("voters", Json.array().addAll(c.voters().stream().map(com.fasterxml.jackson.databind.node.TextNode::valueOf).toList()));
+            o.set("learners", Json.array().addAll(c.learners().stream().map(com.fasterxml.jackson.databind.node.TextNode::valueOf).toList()));
+            return ApiResponse.json(200, Json.bytes(o));
+        }).exceptionally(this::membershipFailure));
+    }
+
+    /** The core's and the runtime's refusals as 400/409; anything else goes on to the usual mapping. */
+    private ApiResponse membershipFailure(Throwable err) {
+        Throwable cause = unwrap(err);
+        if (cause instanceof IllegalArgumentException) {
+            return error(ApiException.badRequest("INVALID_MEMBERSHIP_CHANGE", cause.getMessage()));
+        }
+        if (cause instanceof IllegalStateException) {
+            return error(new ApiException(409, "MEMBERSHIP_CHANGE_REFUSED", cause.getMessage()));
+        }
+        if (cause instanceof RuntimeException re) {
+            throw re; // NotLeaderException (retried), UnknownOutcomeException, ...: viaLeader's mapping
+        }
+        throw new java.util.concurrent.CompletionException(cause);
+    }
+
+    private static String memberId(String id) {
+        if (id == null || !Ids.isValidAccountId(id)) {
+            throw ApiException.badRequest("INVALID_MEMBER", "member id \"" + Json.truncate(String.valueOf(id))
+                    + "\" must be 1 to 64 characters of [A-Za-z0-9_.-]");
+        }
+        return id;
+    }
+
     // ---------------------------------------------------------------- operator routes
 
     private ApiResponse health() {
@@ -305,13 +398,20 @@ final class LedgerApi {
     private ApiResponse cluster() {
         ServerStatus s = server.status();
         ObjectNode o = Json.status(s);
+        o.put("clusterId", s.clusterId());
         ArrayNode members = o.putArray("members");
-        for (Member m : config.members()) {
+        for (Member m : this.members.current()) {
             ObjectNode mo = members.addObject();
             mo.put("id", m.id());
             mo.put("raftAddress", m.raftAddress().getHostString() + ":" + m.raftAddress().getPort());
             mo.put("httpAddress", m.httpAddress().getHostString() + ":" + m.httpAddress().getPort());
+            String role = this.members.role(m.id());
+            mo.put("role", role);
+            mo.put("voter", role.equals("voter") || role.equals("leaving"));
         }
+        o.set("voters", Json.array().addAll(s.voters().stream().map(com.fasterxml.jackson.databind.node.TextNode::valueOf).toList()));
+        o.set("learners", Json.array().addAll(s.learners().stream().map(com.fasterxml.jackson.databind.node.TextNode::valueOf).toList()));
+        o.put("joint", s.joint());
         return ApiResponse.json(200, Json.bytes(o));
     }
 
@@ -374,7 +474,7 @@ final class LedgerApi {
             out.complete(noLeader("node " + config.nodeId() + " is not the leader"));
             return;
         }
-        Member leader = s.leaderId() == null ? null : config.member(s.leaderId());
+        Member leader = s.leaderId() == null ? null : members.member(s.leaderId());
         if (leader == null || leader.id().equals(config.nodeId())) {
             retry.run();
             return;

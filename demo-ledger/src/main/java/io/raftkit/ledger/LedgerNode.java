@@ -116,7 +116,11 @@ public final class LedgerNode implements AutoCloseable {
                 throw new UncheckedIOException("cannot open the snapshot store in " + config.dataDir().resolve("snapshots")
                         + ": " + e.getMessage(), e);
             }
-            server = RaftServer.builder()
+            RaftServer.Builder builder = RaftServer.builder();
+            if (config.joinClusterId() != null) {
+                builder.join(config.joinClusterId()); // a new member: no bootstrap, the leader sends it the log
+            }
+            server = builder
                     .nodeId(config.nodeId())
                     .clusterName(CLUSTER_NAME)
                     .members(raftMembers)

@@ -15,8 +15,16 @@ import java.util.Set;
  * @param http     limits of the HTTP API
  * @param demoMode short Raft timeouts (election 300 ms, heartbeat 50 ms) so that a failover in a demo
  *                 or a test takes a fraction of a second; production keeps the library's defaults
+ * @param joinClusterId the id of the running cluster this node joins ({@code node --join}), or null
+ *                 for a founding member; {@code members} are then the current members and this node
  */
-public record LedgerNodeConfig(String nodeId, Path dataDir, List<Member> members, HttpLimits http, boolean demoMode) {
+public record LedgerNodeConfig(String nodeId, Path dataDir, List<Member> members, HttpLimits http, boolean demoMode,
+                               String joinClusterId) {
+
+    /** A founding member's configuration. */
+    public LedgerNodeConfig(String nodeId, Path dataDir, List<Member> members, HttpLimits http, boolean demoMode) {
+        this(nodeId, dataDir, members, http, demoMode, null);
+    }
 
     public LedgerNodeConfig {
         Objects.requireNonNull(nodeId, "nodeId");
@@ -58,10 +66,15 @@ public record LedgerNodeConfig(String nodeId, Path dataDir, List<Member> members
     }
 
     public LedgerNodeConfig withHttp(HttpLimits value) {
-        return new LedgerNodeConfig(nodeId, dataDir, members, value, demoMode);
+        return new LedgerNodeConfig(nodeId, dataDir, members, value, demoMode, joinClusterId);
     }
 
     public LedgerNodeConfig withDemoMode(boolean value) {
-        return new LedgerNodeConfig(nodeId, dataDir, members, http, value);
+        return new LedgerNodeConfig(nodeId, dataDir, members, http, value, joinClusterId);
+    }
+
+    /** The same node, started to join the running cluster {@code clusterId} (see {@code node --join}). */
+    public LedgerNodeConfig withJoin(String clusterId) {
+        return new LedgerNodeConfig(nodeId, dataDir, members, http, demoMode, clusterId);
     }
 }

@@ -16,6 +16,7 @@ final class RaftLog {
     private final LogStorage storage;
     private final Unstable unstable;
     private long committed;
+    private java.util.function.Consumer<List<Entry>> appendListener = entries -> { };
     /** Committed entries up to here were handed to the host for apply. */
     private long applying;
     /** Bound on {@link #unappliedBytes} (0 = none): apply back-pressure. */
@@ -159,6 +160,15 @@ final class RaftLog {
             throw new IllegalStateException("cannot overwrite committed entry " + entries.get(0).index());
         }
         unstable.truncateAndAppend(entries);
+        appendListener.accept(entries);
+    }
+
+    /**
+     * Tells {@code listener} of every batch appended (it replaced any suffix from its first
+     * index), as leader or follower: configuration entries take effect when appended.
+     */
+    void onAppend(java.util.function.Consumer<List<Entry>> listener) {
+        this.appendListener = listener;
     }
 
     void commitTo(long index) {

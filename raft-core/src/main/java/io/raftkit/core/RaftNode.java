@@ -52,6 +52,10 @@ public final class RaftNode {
     private final RaftLog raftLog;
     private final LogStorage storage;
     private final ProgressTracker tracker;
+    /** The configuration entries that may still matter; the last is in force. */
+    private final ConfigHistory configs;
+    /** The configuration in force, as last handed to the tracker (compared by reference for the soft state). */
+    private ConfigEntry configInForce;
     private final ReadIndexTracker reads;
     /** Lease reads (off unless the host enables them) and the ticks since this incarnation started. */
     private LeaderLease lease = new LeaderLease(0);
@@ -76,6 +80,8 @@ public final class RaftNode {
     private SnapshotInfo snapshot;
     /** Rate limit of snapshot transfers: bytes that may be sent now (refilled by tick). */
     private long snapshotTokens;
+    /** Ticks with snapshot transfers: which follower's transfer goes first this tick. */
+    private long snapshotRound;
     /** The snapshot this follower is receiving: from whom, in which term, and the next offset it wants. */
     private IncomingSnapshot incoming;
     /** The last chunk arrived: the host must commit the sink and report back, or null. */
@@ -103,10 +109,16 @@ public final class RaftNode {
      * Restores a node from its storage.
      *
      * @param config       validated settings
-     * @param storage      the log; must hold the cluster configuration (see {@link #bootstrap})
+     * <p>A node whose storage holds no configuration (an empty log, no snapshot: a node about to
+     * join a running cluster) starts as a follower that never campaigns and accepts the log or a
+     * snapshot from whichever leader sends it; it learns its configuration from what it receives.
+     *
+     * @param config       validated settings
+     * @param storage      the log: the founding members write the first configuration with
+     *                     {@link #bootstrap}; a joining node starts empty
      * @param appliedIndex the last index the state machine has durably applied (0 if none)
      * @param random       the source of randomized election timeouts; seed it for determinism
-     * @throws IllegalStateException if the storage holds no configuration or contradicts itself
+     * @throws IllegalStateException if the storage contradicts itself
      */
     public RaftNode(RaftConfig config, LogStorage storage, long appliedIndex, RandomGenerator random) {
         this.config = Objects.requireNonNull(config, "config");
@@ -115,18 +127,46 @@ public final class RaftNode {
         this.storage = Objects.requireNonNull(storage, "storage");
         HardState hs = storage.hardState();
         this.raftLog = new RaftLog(storage, hs.commit(), appliedIndex, config.maxUnappliedBytes());
-        // the storage keeps the latest configuration as metadata: no need to read the log
-        ClusterConfig membership = storage.latestConfig().config();
-        if (membership.allVoters().isEmpty()) {
-            throw new IllegalStateException("the log holds no cluster configuration: call RaftNode.bootstrap first");
-        }
-        this.tracker = new ProgressTracker(membership, config.maxInflightMsgs(), config.maxInflightBytes());
+        this.configs = new ConfigHistory(initialConfigs(storage, raftLog, hs.commit()));
+        this.configInForce = configs.current();
+        this.tracker = new ProgressTracker(id, configInForce.config(), config.maxInflightMsgs(),
+                config.maxInflightBytes());
+        raftLog.onAppend(this::appended);
         this.reads = new ReadIndexTracker();
         this.term = hs.term();
         this.vote = hs.votedFor();
         becomeFollower(term, null);
         this.lastHardState = hardState();
         this.lastSoftState = softState();
+    }
+
+    /**
+     * The storage keeps the latest configuration as metadata, so starting reads no log, unless
+     * that configuration is not known committed: a leader may truncate it away, and then the one
+     * before it (committed, since only one change is ever in flight) is back in force.
+     */
+    private static java.util.Map<Long, ClusterConfig> initialConfigs(LogStorage storage, RaftLog raftLog,
+                                                                      long commit) {
+        java.util.Map<Long, ClusterConfig> initial = new java.util.HashMap<>();
+        ConfigEntry latest = storage.latestConfig();
+        if (latest.index() == 0 && latest.config().members().isEmpty()) {
+            return initial; // a node about to join: it learns its configuration from a leader
+        }
+        initial.put(latest.index(), latest.config());
+        if (latest.index() > commit) {
+            for (long i = latest.index() - 1; i >= raftLog.firstIndex(); i--) {
+                Entry e = raftLog.entry(i);
+                if (e.type() == EntryType.CONFIG) {
+                    initial.put(i, ClusterConfig.decode(e.data()));
+                    return initial;
+                }
+            }
+            SnapshotMeta snap = storage.snapshotMeta();
+            if (snap.index() > 0 && snap.index() < latest.index()) {
+                initial.put(snap.index(), snap.config());
+            }
+        }
+        return initial;
     }
 
     /**
@@ -188,8 +228,22 @@ public final class RaftNode {
         return raftLog.entry(index);
     }
 
+    /** The configuration in force: that of the last configuration entry appended (committed or not). */
     public ClusterConfig clusterConfig() {
-        return tracker.config();
+        return configInForce.config();
+    }
+
+    /** The configuration in force and the index of the entry (or snapshot) it comes from. */
+    public ConfigEntry configEntry() {
+        return configInForce;
+    }
+
+    /**
+     * Whether a membership change is under way: the configuration in force is not known committed,
+     * or it is joint (the leader has yet to append the final one).
+     */
+    public boolean configChangePending() {
+        return configInForce.index() > raftLog.committed() || configInForce.config().isJoint();
     }
 
     /** A copy of the leader's view of a follower (null if not leader or unknown), for tests and metrics. */
@@ -209,7 +263,7 @@ public final class RaftNode {
     }
 
     public SoftState softState() {
-        return new SoftState(role, leader, term);
+        return new SoftState(role, leader, term, configInForce);
     }
 
     // --- inputs ---------------------------------------------------------------------------
@@ -304,6 +358,50 @@ public final class RaftNode {
         return first;
     }
 
+    /**
+     * Proposes a membership change towards {@code target} (Raft thesis §4.3, joint consensus). If
+     * only learners or addresses change, one configuration entry does it; if the voters change, a
+     * joint configuration (the new voters, with the old ones outgoing) is appended, and once it
+     * commits the leader appends the final configuration by itself. Each configuration takes
+     * effect when appended. Addresses not named in {@code target} are kept for members that stay.
+     * A voter cannot become a learner in one change: remove it, then add it as a learner.
+     *
+     * @return the index of the entry appended
+     * @throws NotLeaderException       if this node is not the leader or is handing over leadership
+     * @throws IllegalStateException    if a change is already in flight, or this leader has not yet
+     *                                  committed an entry of its term
+     * @throws IllegalArgumentException if the target equals the configuration in force or demotes a voter
+     */
+    public long proposeConfigChange(ConfigChange target) {
+        checkCanPropose();
+        if (!committedEntryInCurrentTerm()) {
+            // a leader that has not committed an entry of its term may not know the last committed
+            // configuration, and two changes decided on different bases may have disjoint quorums
+            throw new IllegalStateException("the leader has not yet committed an entry of its term " + term
+                    + ": retry once it has");
+        }
+        if (configChangePending()) {
+            throw new IllegalStateException("a membership change is already in flight (configuration at index "
+                    + configInForce.index() + (configInForce.config().isJoint() ? " is joint" : " is not committed")
+                    + ")");
+        }
+        ClusterConfig current = configInForce.config();
+        for (String v : current.voters()) {
+            if (target.learners().contains(v)) {
+                throw new IllegalArgumentException("voter " + v + " cannot become a learner in one change: remove it,"
+                        + " then add it as a learner");
+            }
+        }
+        ClusterConfig next = MembershipChanges.next(current, target);
+        if (next.equals(current)) {
+            throw new IllegalArgumentException("the target equals the configuration in force: " + current);
+        }
+        long index = raftLog.lastIndex() + 1;
+        log.info("{} proposes configuration {} at index {}", id, next, index);
+        appendAsLeader(List.of(Entry.config(index, term, next)));
+        return index;
+    }
+
     private void checkCanPropose() {
         if (role != Role.LEADER) {
             throw new NotLeaderException(leader);
@@ -340,7 +438,7 @@ public final class RaftNode {
             return;
         }
         reads.add(requestId, raftLog.committed());
-        if (tracker.config().allVoters().size() == 1) {
+        if (alone()) {
             reads.confirmAll();
         }
     }
@@ -373,8 +471,13 @@ public final class RaftNode {
         if (role != Role.LEADER || leadTransferee != null || !committedEntryInCurrentTerm()) {
             return -1;
         }
-        boolean alone = tracker.config().allVoters().size() == 1;
-        return alone || lease.holds() ? raftLog.committed() : -1;
+        return alone() || lease.holds() ? raftLog.committed() : -1;
+    }
+
+    /** Whether this node is the only voter: it is its own quorum. */
+    private boolean alone() {
+        ClusterConfig c = tracker.config();
+        return c.outgoingVoters().isEmpty() && c.voters().size() == 1 && c.voters().contains(id);
     }
 
     /** Whether this node leads and accepts proposals (it is not handing leadership over). */
@@ -402,8 +505,12 @@ public final class RaftNode {
         if (role != Role.LEADER) {
             throw new NotLeaderException(leader);
         }
-        if (transferee.equals(id) || !tracker.isVoter(transferee)) {
+        if (transferee.equals(id)) {
             return;
+        }
+        if (!tracker.config().voters().contains(transferee)) {
+            throw new IllegalArgumentException(transferee + (tracker.config().isVoter(transferee)
+                    ? " is being removed from the cluster" : " is not a voter") + ": it cannot take leadership");
         }
         leadTransferee = transferee;
         lease.forfeit(); // the transferee campaigns at once, ignoring the followers' lease
@@ -430,7 +537,7 @@ public final class RaftNode {
      * {@link #droppedMessages()}, before it changes anything.
      */
     public void step(Message m) {
-        InvalidReason invalid = MessageValidator.check(m, id, tracker.all().keySet());
+        InvalidReason invalid = MessageValidator.check(m, id, acceptedSenders(m));
         if (invalid == null && m.kind().isRouting()) {
             invalid = InvalidReason.NOT_A_RAFT_MESSAGE; // the runtime's business (RequestRouter)
         }
@@ -453,6 +560,20 @@ public final class RaftNode {
             case CANDIDATE, PRE_CANDIDATE -> stepCandidate(m);
             case FOLLOWER -> stepFollower(m);
         }
+        configs.committedTo(raftLog.committed());
+    }
+
+    /**
+     * Who may send to this node: a voter hears from every member of a configuration it still
+     * remembers (a leaving leader keeps sending until the configuration without it is known
+     * committed). A node that is not a voter (about to join, a learner, removed) cannot harm a
+     * quorum and may not know the current leader yet, so it hears from anyone.
+     */
+    private java.util.Set<String> acceptedSenders(Message m) {
+        if (!promotable() && m.from() != null && !m.from().isEmpty()) {
+            return java.util.Set.of(m.from());
+        }
+        return configs.knownMembers();
     }
 
     private void drop(Message m, InvalidReason reason) {
@@ -748,6 +869,8 @@ public final class RaftNode {
                 log.info("{} installs the snapshot at index {} (term {}) from {}", id, meta.index(), meta.term(),
                         in.leader());
                 raftLog.restore(meta);
+                configs.reset(meta.index(), meta.config());
+                configChanged();
             }
         }
         if (in.term() == term) {
@@ -819,7 +942,13 @@ public final class RaftNode {
                 return ClusterConfig.decode(e.data());
             }
         }
-        return tracker.config();
+        // no configuration entry between the compaction point and index: the one in force at the
+        // compaction point still is (not the latest one, which may come after index)
+        SnapshotMeta compacted = storage.snapshotMeta();
+        if (compacted.index() > 0 && compacted.index() <= index && compacted.index() == raftLog.firstIndex() - 1) {
+            return compacted.config();
+        }
+        return configInForce.config();
     }
 
     // --- leader side of replication -------------------------------------------------------------
@@ -859,6 +988,8 @@ public final class RaftNode {
         }
         if (maybeCommit()) {
             broadcastAppend(true);
+        } else if (role != Role.LEADER) {
+            return; // it left the cluster with that commit
         } else if (wasPaused) {
             sendAppend(m.from(), true);
         }
@@ -929,7 +1060,13 @@ public final class RaftNode {
         if (perTick > 0) {
             snapshotTokens = Math.min(snapshotTokens + perTick, Math.max(perTick, config.snapshotChunkBytes()));
         }
-        for (var e : tracker.all().entrySet()) {
+        // the rate limit is shared: start with another follower each tick, so one transfer cannot
+        // starve another (a starved one would restart with every newer snapshot and never finish)
+        List<java.util.Map.Entry<String, Progress>> all = new ArrayList<>(tracker.all().entrySet());
+        if (!all.isEmpty()) {
+            java.util.Collections.rotate(all, -(int) (snapshotRound++ % all.size()));
+        }
+        for (var e : all) {
             Progress pr = e.getValue();
             if (pr.state() != Progress.State.SNAPSHOT) {
                 continue;
@@ -971,14 +1108,82 @@ public final class RaftNode {
         if (candidate > raftLog.committed() && raftLog.term(candidate) == term) {
             boolean first = !committedEntryInCurrentTerm();
             raftLog.commitTo(candidate);
+            configs.committedTo(candidate);
             if (first) {
                 for (long requestId : reads.releaseDeferred()) {
                     readIndex(requestId);
                 }
             }
-            return true;
+            return configCommitted();
         }
         return false;
+    }
+
+    /**
+     * The leader's duties once the configuration in force commits: leave a joint configuration by
+     * appending the final one (also for a configuration a predecessor left joint), or, if this
+     * node is no voter of the final one, tell the followers the commit and step down (thesis §4.2.2).
+     *
+     * @return whether the caller, still leader, should broadcast the new commit index
+     */
+    private boolean configCommitted() {
+        if (configInForce.index() > raftLog.committed()) {
+            return true;
+        }
+        ClusterConfig c = configInForce.config();
+        if (c.isJoint()) {
+            ClusterConfig leave = new ClusterConfig(c.voters(), java.util.Set.of(), c.learners(), c.addresses(),
+                    c.clusterId());
+            long index = raftLog.lastIndex() + 1;
+            log.info("{} leaves the joint configuration at index {}: {}", id, index, leave);
+            appendAsLeader(List.of(Entry.config(index, term, leave)));
+            return true;
+        }
+        if (!c.isVoter(id)) {
+            broadcastAppend(true);
+            log.info("{} steps down in term {}: the configuration without it committed at index {}", id, term,
+                    configInForce.index());
+            becomeFollower(term, null);
+            return false;
+        }
+        return true;
+    }
+
+    /** Entries were appended (replacing any suffix from the first): configurations take effect now. */
+    private void appended(List<Entry> entries) {
+        ConfigEntry before = configs.current();
+        configs.truncateFrom(entries.get(0).index());
+        for (Entry e : entries) {
+            if (e.type() == EntryType.CONFIG) {
+                configs.add(e.index(), ClusterConfig.decode(e.data()));
+            }
+        }
+        if (!configs.current().equals(before) || !configs.current().equals(configInForce)) {
+            configChanged();
+        }
+    }
+
+    /** The configuration in force changed: quorums, progress and who may campaign follow it. */
+    private void configChanged() {
+        ConfigEntry now = configs.current();
+        if (now.equals(configInForce)) {
+            return;
+        }
+        configInForce = now;
+        java.util.Set<String> before = new java.util.HashSet<>(tracker.all().keySet());
+        tracker.setConfig(now.config(), raftLog.lastIndex() + 1);
+        if (role == Role.LEADER) {
+            if (leadTransferee != null && !now.config().voters().contains(leadTransferee)) {
+                leadTransferee = null;
+            }
+            for (String peer : tracker.all().keySet()) {
+                if (!before.contains(peer) && !peer.equals(id)) {
+                    sendAppend(peer, true); // a new member: start probing at once
+                }
+            }
+        } else if (role != Role.FOLLOWER && !promotable()) {
+            becomeFollower(term, null);
+        }
     }
 
     private boolean committedEntryInCurrentTerm() {
@@ -1051,8 +1256,15 @@ public final class RaftNode {
 
     private enum CampaignType { PRE_VOTE, ELECTION, TRANSFER }
 
+    /**
+     * Only a voter campaigns (not a learner, a removed or a joining node): a voter of the
+     * configuration in force, or of one before it while that one is not known committed. A leader
+     * that appended the configuration without itself and lost leadership before it committed may
+     * hold the only copy of it; the others, lacking it, cannot win its vote, so it must be able to
+     * win (under the new configuration's quorum), commit it and step down.
+     */
     private boolean promotable() {
-        return tracker.isVoter(id);
+        return configs.isVoterInAny(id);
     }
 
     private void campaign(CampaignType type) {
@@ -1174,7 +1386,7 @@ public final class RaftNode {
 
     private boolean softStateChanged() {
         return lastSoftState.role() != role || lastSoftState.term() != term
-                || !Objects.equals(lastSoftState.leaderId(), leader);
+                || !Objects.equals(lastSoftState.leaderId(), leader) || lastSoftState.config() != configInForce;
     }
 
     /**

@@ -3,7 +3,10 @@ package io.raftkit.memory;
 import io.raftkit.spi.Transport;
 import io.raftkit.spi.TransportContext;
 import io.raftkit.spi.message.Message;
+import java.net.InetSocketAddress;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -34,6 +37,8 @@ public final class InMemoryTransport implements Transport {
     private final Object lifecycle = new Object();
     private volatile State state = State.NEW;
     private volatile Consumer<Message> inbound;
+    /** Who may send to and receive from this node: the context's members, then the last update's. */
+    private volatile Set<String> members = Set.of();
     private ExecutorService delivery;
 
     InMemoryTransport(InMemoryNetwork network, String nodeId, int queueCapacity) {
@@ -48,8 +53,9 @@ public final class InMemoryTransport implements Transport {
     }
 
     /**
-     * Starts delivery. The network routes by node id, so of the context only the node id is used:
-     * it must be the one this transport was created for.
+     * Starts delivery. The network routes by node id, so of the context only the node id and the
+     * member ids are used: the node id must be the one this transport was created for, and only
+     * members are sent to or heard from.
      */
     @Override
     public void start(TransportContext context, Consumer<Message> inbound) {
@@ -63,6 +69,7 @@ public final class InMemoryTransport implements Transport {
                 throw new IllegalStateException("transport of " + nodeId + " is " + state);
             }
             this.inbound = inbound;
+            this.members = Set.copyOf(context.members().keySet());
             this.delivery = Executors.newSingleThreadExecutor(runnable -> {
                 Thread thread = new Thread(runnable, "raftkit-memory-" + nodeId);
                 thread.setDaemon(true);
@@ -83,11 +90,19 @@ public final class InMemoryTransport implements Transport {
     public void send(Message message) {
         // A message claiming another sender is dropped here, as the Netty transport does, so
         // tests cannot pass in memory and fail over the network.
-        if (state != State.STARTED || !nodeId.equals(message.from())) {
+        if (state != State.STARTED || !nodeId.equals(message.from()) || !members.contains(message.to())) {
             network.countDrop();
             return;
         }
         network.route(message);
+    }
+
+    /** Only the ids matter here: the network routes by id. */
+    @Override
+    public void updateMembers(Map<String, InetSocketAddress> members) {
+        Set<String> ids = new java.util.HashSet<>(members.keySet());
+        ids.add(nodeId);
+        this.members = Set.copyOf(ids);
     }
 
     @Override
@@ -137,8 +152,8 @@ public final class InMemoryTransport implements Transport {
 
     private void deliver(Message message) {
         queued.decrementAndGet();
-        if (state != State.STARTED) {
-            network.countDrop();
+        if (state != State.STARTED || !members.contains(message.from())) {
+            network.countDrop(); // closed, or the sender is not (or no longer) a member
             return;
         }
         try {

@@ -67,6 +67,9 @@ final class RaftLoop implements Runnable {
     private final ConcurrentLinkedQueue<Proposal> proposals = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<ReadRequest> readQueue = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<StoredSnapshot> snapshotsTaken = new ConcurrentLinkedQueue<>();
+    /** Operators' requests (membership, leadership transfer), run on the loop at its next turn. */
+    private final ConcurrentLinkedQueue<AdminTask> adminTasks = new ConcurrentLinkedQueue<>();
+    private final MembershipRequests membership;
     private final long compactionMargin;
     /** Reads waiting for the core's ReadState, by request id, oldest first. */
     private final LinkedHashMap<Long, ReadRequest> reads = new LinkedHashMap<>();
@@ -167,6 +170,7 @@ final class RaftLoop implements Runnable {
                             }
                         });
         this.stallGuard = new StalledWriteGuard(server.serving().stalledWriteTicks(config.tick()));
+        this.membership = new MembershipRequests(server, node, transport, metrics, config, server.members());
         this.routing = new LoopRouting(server, node, transport, metrics, server.serving(),
                 Math.max(1, config.electionTicks() / 2), this::propose, this::read, r -> applyBatch().reads.add(r));
     }
@@ -232,6 +236,16 @@ final class RaftLoop implements Runnable {
         wakeup();
     }
 
+    /** An operator's request and what the loop does with it. */
+    private record AdminTask(AdminRequest<?> request, java.util.function.Consumer<MembershipRequests> run) {
+    }
+
+    /** Runs an operator's request on the loop thread at its next turn (fails it if the loop stops first). */
+    void admin(AdminRequest<?> request, java.util.function.Consumer<MembershipRequests> run) {
+        adminTasks.offer(new AdminTask(request, run));
+        wakeup();
+    }
+
     void stop() {
         stopRequested = true;
         Thread t = thread;
@@ -286,10 +300,12 @@ final class RaftLoop implements Runnable {
                 work |= reportApplied();
                 work |= drainReads();
                 work |= drainProposals();
+                work |= drainAdmin();
                 while (node.hasReady()) {
                     pipeline.handleReady(node.ready());
                     work = true;
                 }
+                membership.afterTurn(now); // may give the transport new members' addresses: before the flush
                 routing.flush(); // what this turn forwarded and answered, one message per peer and kind
                 flushApplyBatch();
                 applyWaitsForHost = node.applyWaitsForHost();
@@ -311,7 +327,7 @@ final class RaftLoop implements Runnable {
 
     private boolean hasWork() {
         if (stopRequested || !inbox.isEmpty() || !proposals.isEmpty() || !readQueue.isEmpty()
-                || !snapshotsTaken.isEmpty()) {
+                || !snapshotsTaken.isEmpty() || !adminTasks.isEmpty()) {
             return true;
         }
         return pipeline.hasReleasable() || (applyWaitsForHost && server.appliedIndex != reportedApplied);
@@ -355,6 +371,25 @@ final class RaftLoop implements Runnable {
             n++;
         }
         return n > 0;
+    }
+
+    private boolean drainAdmin() {
+        AdminTask task;
+        boolean any = false;
+        while ((task = adminTasks.poll()) != null) {
+            if (!task.request().isDone()) {
+                try {
+                    task.run().accept(membership);
+                } catch (RuntimeException | Error e) {
+                    // a bug or a broken invariant: the loop stops (fatal), but the caller hears of it
+                    task.request().fail(new UnknownOutcomeException("the request failed unexpectedly (" + e
+                            + "); the server stops", e));
+                    throw e;
+                }
+            }
+            any = true;
+        }
+        return any;
     }
 
     private boolean drainReads() {
@@ -411,7 +446,14 @@ final class RaftLoop implements Runnable {
         Proposal p;
         boolean routed = false;
         boolean leads = node.role() == Role.LEADER;
-        while (batch.size() < maxBatch && ((p = routing.pollForwarded()) != null || (p = proposals.poll()) != null)) {
+        // Bounded by what is taken, not only by what is proposed: a node that stepped down earlier in
+        // this turn still believes itself the leader in its router until this turn's soft state is
+        // handled, so forwarding hands a command straight back to this queue; without the bound the
+        // loop would take it again for ever and never reach the Ready that tells the router
+        // (a leadership transfer under load did exactly that).
+        int taken = 0;
+        while (batch.size() < maxBatch && taken++ < maxBatch
+                && ((p = routing.pollForwarded()) != null || (p = proposals.poll()) != null)) {
             if (p.isDone()) {
                 continue; // timed out while queued: its caller was told the outcome is unknown
             }
@@ -639,6 +681,11 @@ final class RaftLoop implements Runnable {
         reads.clear();
         routing.close(closed);
         routing.flushAnswers();
+        AdminTask task;
+        while ((task = adminTasks.poll()) != null) {
+            task.request().fail(closed); // never proposed: nothing was done
+        }
+        membership.close(closed);
         try {
             flushApplyBatch();
         } catch (RuntimeException e) {

@@ -163,7 +163,11 @@ public final class RaftServer implements AutoCloseable {
     private static final long ENTRY_CACHE_BYTES = 32L << 20;
 
     private final String id;
-    private final String clusterId;
+    private final String clusterName;
+    /** Set by the builder's join: the id of the cluster this node joins; else null. */
+    private final String joinClusterId;
+    /** The stored configuration's cluster id, or the join's, or the one derived from the founding list (set by start). */
+    private volatile String clusterId;
     private final Map<String, InetSocketAddress> members;
     private final Transport transport;
     private final LogStorage storage;
@@ -203,13 +207,17 @@ public final class RaftServer implements AutoCloseable {
     volatile long snapshotIndex;
     volatile long firstIndex = 1;
     volatile Map<String, ServerStatus.InstallProgress> installs = Map.of();
+    /** The configuration in force, as the loop last published it. */
+    volatile ClusterConfig configuration = ClusterConfig.EMPTY;
     /** Committed-entry bytes the loop handed to the apply thread and not applied yet (written by the loop). */
     final UnappliedBytes unapplied = new UnappliedBytes();
 
     private RaftServer(Builder b) {
         this.id = b.nodeId;
         this.members = Collections.unmodifiableMap(new LinkedHashMap<>(b.members));
-        this.clusterId = ClusterId.derive(b.clusterName, members.keySet());
+        this.clusterName = b.clusterName;
+        this.joinClusterId = b.joinClusterId;
+        this.clusterId = b.joinClusterId != null ? b.joinClusterId : ClusterId.derive(b.clusterName, members.keySet());
         this.transport = b.transport;
         this.storage = b.storage;
         this.snapshotStore = b.snapshotStore != null ? b.snapshotStore
@@ -247,17 +255,40 @@ public final class RaftServer implements AutoCloseable {
         return id;
     }
 
-    /** The founding members: id to Raft address. */
+    /**
+     * The members the builder was given (the founding members, or the current ones, or for a
+     * joining node those it contacts): id to Raft address. The members in force are in
+     * {@link #clusterConfig()}.
+     */
     public Map<String, InetSocketAddress> members() {
         return members;
     }
 
     /**
-     * The cluster's identity, derived from the cluster name and the founding member ids
-     * ({@link ClusterId#derive}); the transport presents it to its peers.
+     * The cluster's identity, which the transport presents to its peers: the one stored with the
+     * configuration once there is one (it survives membership changes and restarts), else the one
+     * a joining node was given ({@link Builder#join}), else derived from the cluster name and the
+     * founding member ids ({@link ClusterId#derive}).
      */
     public String clusterId() {
         return clusterId;
+    }
+
+    /**
+     * The configuration in force on this node (voters, learners, their addresses), as of the
+     * loop's last turn; {@link ClusterConfig#EMPTY} before start and on a joining node that has
+     * not heard from the leader yet.
+     */
+    public ClusterConfig clusterConfig() {
+        return configuration;
+    }
+
+    /** Called by the loop when the configuration in force changes. */
+    void publishConfig(ClusterConfig config) {
+        configuration = config;
+        if (!config.clusterId().isEmpty()) {
+            clusterId = config.clusterId(); // a joining node learns it from the log or snapshot
+        }
     }
 
     public ServerConfig config() {
@@ -285,8 +316,16 @@ public final class RaftServer implements AutoCloseable {
             throw new IllegalStateException("server " + id + " was already started");
         }
         checkAppendsFitTransport();
-        MemberListCheck.verify(id, storage, members.keySet());
-        RaftNode.bootstrap(storage, ClusterConfig.of(members.keySet()));
+        io.raftkit.spi.ConfigEntry stored = storage.latestConfig();
+        MemberListCheck.verify(id, storage, members.keySet(), clusterName, joinClusterId);
+        if (!stored.config().clusterId().isEmpty()) {
+            clusterId = stored.config().clusterId(); // the stored configuration is the truth
+        } else if (stored.equals(io.raftkit.spi.ConfigEntry.NONE) && joinClusterId == null) {
+            // founding: the first configuration carries the cluster id, so it survives every change
+            RaftNode.bootstrap(storage, new ClusterConfig(members.keySet(), java.util.Set.of(), java.util.Set.of(),
+                    Map.of(), clusterId));
+        }
+        // a joining node starts with an empty log and no configuration: it learns both from the leader
         StoredSnapshot latestSnapshot = snapshotStore == null ? null : snapshotStore.latest().orElse(null);
         long alreadyApplied = startFromSnapshot(latestSnapshot);
         // recent entries stay in memory: the leader applies what it just wrote without a disk read
@@ -301,6 +340,7 @@ public final class RaftServer implements AutoCloseable {
         followers.remove(id);
         this.metrics = new ServerMetrics(registry, id, this, followers);
         node.droppedMessages().listen(metrics::messageInvalid);
+        publishConfig(node.clusterConfig()); // the stored configuration, before anyone asks
         this.term = node.term();
         this.commitIndex = node.commitIndex();
         this.lastIndex = node.lastIndex();
@@ -330,7 +370,7 @@ public final class RaftServer implements AutoCloseable {
         applier.start(id);
         loop.start();
         try {
-            transport.start(new TransportContext(id, clusterId, members), loop::onMessage);
+            transport.start(new TransportContext(id, clusterId, transportMembers(stored.config())), loop::onMessage);
         } catch (RuntimeException e) {
             close(); // e.g. the port is taken: leave no threads behind
             throw e;
@@ -338,6 +378,13 @@ public final class RaftServer implements AutoCloseable {
         log.info("{} started in cluster {}: members {}, last index {}, commit {}, state machine at {}", id, clusterId,
                 members.keySet(), lastIndex, commitIndex, alreadyApplied);
         return this;
+    }
+
+    /** The builder's members and those of the stored configuration whose address it records. */
+    private Map<String, InetSocketAddress> transportMembers(ClusterConfig stored) {
+        Map<String, InetSocketAddress> all = new LinkedHashMap<>(members);
+        MemberAddresses.of(stored, members).forEach(all::putIfAbsent);
+        return all;
     }
 
     /**
@@ -537,6 +584,187 @@ public final class RaftServer implements AutoCloseable {
         return r.future();
     }
 
+    // --- membership and leadership (issue 13) ---------------------------------------------------
+
+    /**
+     * Adds a learner: a member that receives the log and snapshots but does not vote (so it
+     * changes no quorum) until {@link #promote promoted}. Start the new node first, with
+     * {@link Builder#join}. Runs on the leader only.
+     *
+     * @param address where the new node's Raft transport listens; every member learns it from the
+     *                configuration
+     * @return a future completed, on the callback executor, with the configuration in force once the
+     *         change has committed; it fails with {@link NotLeaderException} (naming the leader; the
+     *         request is not forwarded), {@link IllegalArgumentException} (already a member) or
+     *         {@link IllegalStateException} (another change in flight, or this leader has not
+     *         committed an entry of its term yet) with the reason, nothing done; or
+     *         {@link UnknownOutcomeException} if leadership was lost or the request timed out before
+     *         the change committed (it may still take effect)
+     */
+    public CompletableFuture<ClusterConfig> addLearner(String id, InetSocketAddress address) {
+        return addLearner(id, address, null);
+    }
+
+    /**
+     * {@link #addLearner(String, InetSocketAddress)} with an annotation of the application's own,
+     * stored after the address in the configuration ({@code host:port/annotation}) for every node
+     * to read in {@link #clusterConfig()}; the runtime never reads it (the ledger keeps the new
+     * node's HTTP address there). It must not contain a {@code /}-free Raft address of its own
+     * meaning: it is opaque text.
+     */
+    public CompletableFuture<ClusterConfig> addLearner(String id, InetSocketAddress address, String annotation) {
+        requireId(id);
+        Objects.requireNonNull(address, "address");
+        String value = MemberAddresses.format(address, annotation);
+        return change("add learner " + id, (m, current) -> {
+            if (current.members().contains(id)) {
+                throw new IllegalArgumentException(id + " is already a member (" + (current.isLearner(id)
+                        ? "a learner" : "a voter") + ")");
+            }
+            java.util.Set<String> learners = new java.util.TreeSet<>(current.learners());
+            learners.add(id);
+            Map<String, String> addresses = new java.util.TreeMap<>(current.addresses());
+            addresses.put(id, value);
+            return new io.raftkit.core.ConfigChange(current.voters(), learners, addresses);
+        });
+    }
+
+    /**
+     * Makes a learner a voter, through joint consensus; refused (with {@link IllegalStateException})
+     * while the learner lags the leader's last index by more than
+     * {@link ServerConfig#maxPromotionLag()} entries. Completes once C_new has committed; failures
+     * as {@link #addLearner}.
+     */
+    public CompletableFuture<ClusterConfig> promote(String id) {
+        requireId(id);
+        return change("promote " + id, (m, current) -> m.promotion(current, id));
+    }
+
+    /**
+     * Adds a voter the safe way: as a learner first, waits (within the request timeout) until it has
+     * caught up to {@link ServerConfig#maxPromotionLag()} entries, then promotes it. If it is
+     * already a learner, starts at the wait. If it does not catch up in time it stays a learner and
+     * the future fails with {@link IllegalStateException}; promote it later. Other failures as
+     * {@link #addLearner}.
+     */
+    public CompletableFuture<ClusterConfig> addVoter(String id, InetSocketAddress address) {
+        return addVoter(id, address, null);
+    }
+
+    /** {@link #addVoter(String, InetSocketAddress)} with an annotation as in {@link #addLearner(String, InetSocketAddress, String)}. */
+    public CompletableFuture<ClusterConfig> addVoter(String id, InetSocketAddress address, String annotation) {
+        requireId(id);
+        Objects.requireNonNull(address, "address");
+        CompletableFuture<ClusterConfig> added = configuration.isLearner(id)
+                ? CompletableFuture.completedFuture(configuration) : addLearner(id, address, annotation);
+        return added.thenCompose(c -> caughtUp(id)).thenCompose(c -> promote(id));
+    }
+
+    /**
+     * Removes a member, voter or learner (a voter through joint consensus). A leader that removes
+     * itself leads until C_new has committed, then steps down. Completes once the change has
+     * committed; failures as {@link #addLearner}.
+     */
+    public CompletableFuture<ClusterConfig> removeMember(String id) {
+        requireId(id);
+        return change("remove " + id, (m, current) -> {
+            if (!current.members().contains(id)) {
+                throw new IllegalArgumentException(id + " is not a member (members " + current.members() + ")");
+            }
+            java.util.Set<String> voters = new java.util.TreeSet<>(current.voters());
+            voters.remove(id);
+            java.util.Set<String> learners = new java.util.TreeSet<>(current.learners());
+            learners.remove(id);
+            Map<String, String> addresses = new java.util.TreeMap<>(current.addresses());
+            addresses.remove(id);
+            return new io.raftkit.core.ConfigChange(voters, learners, addresses);
+        });
+    }
+
+    /**
+     * Makes {@code voters} the voter set, in one joint-consensus change: every id must already be
+     * a member (a learner becomes a voter; add new nodes as learners first); voters left out are
+     * removed; learners not named stay learners. Completes once C_new has committed; failures as
+     * {@link #addLearner}.
+     */
+    public CompletableFuture<ClusterConfig> changeMembership(java.util.Set<String> voters) {
+        Objects.requireNonNull(voters, "voters");
+        java.util.Set<String> target = java.util.Set.copyOf(voters);
+        return change("change voters to " + new java.util.TreeSet<>(target), (m, current) -> {
+            for (String v : target) {
+                if (!current.members().contains(v)) {
+                    throw new IllegalArgumentException(v + " is not a member yet: add it as a learner first");
+                }
+            }
+            java.util.Set<String> learners = new java.util.TreeSet<>(current.learners());
+            learners.removeAll(target);
+            Map<String, String> addresses = new java.util.TreeMap<>(current.addresses());
+            addresses.keySet().retainAll(union(target, learners));
+            return new io.raftkit.core.ConfigChange(target, learners, addresses);
+        });
+    }
+
+    /**
+     * Moves leadership to the voter {@code to}: the leader stops accepting proposals, brings
+     * {@code to} up to date and tells it to campaign at once (TimeoutNow). Completes, on the callback
+     * executor, once this node sees {@code to} as the leader. Fails with {@link NotLeaderException}
+     * on a follower (not forwarded), {@link IllegalArgumentException} if {@code to} is not a voter,
+     * or {@link IllegalStateException} if the transfer was abandoned (not done within an election
+     * timeout; proposals resume) or another node won the election.
+     */
+    public CompletableFuture<Void> transferLeadership(String to) {
+        requireId(to);
+        if (state != State.RUNNING) {
+            return CompletableFuture.failedFuture(closedException());
+        }
+        AdminRequest<Void> r = new AdminRequest<>(callbacks, System.nanoTime() + config.requestTimeout().toNanos());
+        loop.admin(r, m -> m.transfer(r, to));
+        if (state != State.RUNNING) {
+            r.fail(closedException());
+        }
+        return r.future();
+    }
+
+    private CompletableFuture<ClusterConfig> change(String what,
+            java.util.function.BiFunction<MembershipRequests, ClusterConfig, io.raftkit.core.ConfigChange> target) {
+        if (state != State.RUNNING) {
+            return CompletableFuture.failedFuture(closedException());
+        }
+        AdminRequest<ClusterConfig> r = new AdminRequest<>(callbacks,
+                System.nanoTime() + config.requestTimeout().toNanos());
+        loop.admin(r, m -> m.propose(r, what, current -> target.apply(m, current)));
+        if (state != State.RUNNING) {
+            r.fail(new UnknownOutcomeException("server " + id + " stopped while the membership change was being"
+                    + " submitted; it may or may not have been proposed", closedException()));
+        }
+        return r.future();
+    }
+
+    private CompletableFuture<ClusterConfig> caughtUp(String learner) {
+        if (state != State.RUNNING) {
+            return CompletableFuture.failedFuture(closedException());
+        }
+        AdminRequest<ClusterConfig> r = new AdminRequest<>(callbacks,
+                System.nanoTime() + config.requestTimeout().toNanos());
+        loop.admin(r, m -> m.awaitCaughtUp(r, learner));
+        if (state != State.RUNNING) {
+            r.fail(closedException());
+        }
+        return r.future();
+    }
+
+    private static java.util.Set<String> union(java.util.Set<String> a, java.util.Set<String> b) {
+        java.util.Set<String> all = new java.util.TreeSet<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    private static void requireId(String id) {
+        if (id == null || id.isBlank()) {
+            throw new IllegalArgumentException("member id must not be blank");
+        }
+    }
+
     /** Commands and reads accepted and not completed yet. */
     int pendingRequests() {
         return budget.count();
@@ -550,8 +778,10 @@ public final class RaftServer implements AutoCloseable {
     /** Role, term, leader, commit and applied index as of now, and why a fatal error stopped the server, if one did. */
     public ServerStatus status() {
         Throwable f = failure;
+        ClusterConfig c = configuration;
         return new ServerStatus(id, role, term, leader, commitIndex, appliedIndex, lastIndex, state == State.RUNNING,
-                f == null ? null : describe(f), snapshotIndex, firstIndex, installs);
+                f == null ? null : describe(f), snapshotIndex, firstIndex, installs, c.voters(), c.learners(),
+                c.isJoint(), clusterId);
     }
 
     private static String describe(Throwable t) {
@@ -750,6 +980,7 @@ public final class RaftServer implements AutoCloseable {
     public static final class Builder {
         private String nodeId;
         private String clusterName = DEFAULT_CLUSTER_NAME;
+        private String joinClusterId;
         private final Map<String, InetSocketAddress> members = new LinkedHashMap<>();
         private Transport transport;
         private LogStorage storage;
@@ -792,6 +1023,24 @@ public final class RaftServer implements AutoCloseable {
                 throw new IllegalArgumentException("member id must not be blank");
             }
             members.put(id, Objects.requireNonNull(address, () -> "address of member " + id));
+            return this;
+        }
+
+        /**
+         * Starts this node as a new member of the running cluster {@code clusterId} (shown by
+         * {@link RaftServer#clusterId()} and {@link ServerStatus#clusterId()} of any member) instead
+         * of founding one: with an empty log it does not bootstrap and never campaigns; it waits
+         * for the leader, which sends it the log (or a snapshot) once an operator has added it
+         * ({@link RaftServer#addLearner}), and learns its configuration from there. The
+         * {@link #member members} are the cluster's current members and this node, so the
+         * transport accepts them. On a restart with a stored configuration this is ignored (the
+         * stored cluster id must be the same).
+         */
+        public Builder join(String clusterId) {
+            if (clusterId == null || clusterId.isBlank()) {
+                throw new IllegalArgumentException("the cluster id to join must not be blank");
+            }
+            this.joinClusterId = clusterId;
             return this;
         }
 

@@ -53,6 +53,8 @@ import java.util.Objects;
  *       acknowledged</td></tr>
  *   <tr><td>{@code installMaxBytesPerSecond}</td><td>128 MiB</td><td>the leader's rate limit for all
  *       snapshot transfers together, so catching one node up does not starve replication (0 = none)</td></tr>
+ *   <tr><td>{@code maxPromotionLag}</td><td>1,000</td><td>entries a learner may lag the leader's
+ *       last index by and still be promoted to voter ({@link RaftServer#promote})</td></tr>
  *   <tr><td>{@code preVote}, {@code checkQuorum}</td><td>on</td><td>thesis §9.6: a rejoining node cannot
  *       disrupt a healthy leader; a leader that lost its quorum steps down</td></tr>
  * </table>
@@ -63,7 +65,7 @@ public record ServerConfig(Duration tick, Duration electionTimeout, Duration hea
                            long maxPendingBytes, Duration requestTimeout, boolean preVote, boolean checkQuorum,
                            long maxUnappliedBytes, long snapshotThresholdEntries, long snapshotThresholdBytes,
                            long compactionMarginEntries, int snapshotChunkBytes, int snapshotChunksInFlight,
-                           long installMaxBytesPerSecond) {
+                           long installMaxBytesPerSecond, long maxPromotionLag) {
 
     public ServerConfig {
         requirePositive("tick", tick);
@@ -123,6 +125,9 @@ public record ServerConfig(Duration tick, Duration electionTimeout, Duration hea
             throw new IllegalArgumentException("installMaxBytesPerSecond (" + installMaxBytesPerSecond
                     + ") is below one byte per tick (" + tick + ")");
         }
+        if (maxPromotionLag < 0) {
+            throw new IllegalArgumentException("maxPromotionLag must be >= 0, was " + maxPromotionLag);
+        }
         if (maxPendingRequests < 1) {
             throw new IllegalArgumentException("maxPendingRequests must be >= 1, was " + maxPendingRequests);
         }
@@ -149,11 +154,24 @@ public record ServerConfig(Duration tick, Duration electionTimeout, Duration hea
     public static ServerConfig defaults() {
         return new ServerConfig(Duration.ofMillis(10), Duration.ofSeconds(1), Duration.ofMillis(100),
                 4096, 1 << 20, 256, 32L << 20, 16L << 20, 65_536, 64L << 20, Duration.ofSeconds(10), true, true,
-                64L << 20, 100_000, 256L << 20, 5_000, 1 << 20, 4, 128L << 20);
+                64L << 20, 100_000, 256L << 20, 5_000, 1 << 20, 4, 128L << 20, 1_000);
     }
 
     private static long bytesPerTick(long perSecond, Duration tick) {
         return (long) ((double) perSecond * tick.toNanos() / 1_000_000_000L);
+    }
+
+    /**
+     * How far a learner may lag the leader's last index, in entries, and still be promoted to
+     * voter: {@link RaftServer#promote} fails while it lags more, since a voter that far behind
+     * would hold back commits (and, in a small cluster, availability) until it caught up.
+     */
+    public ServerConfig withMaxPromotionLag(long value) {
+        return new ServerConfig(tick, electionTimeout, heartbeatInterval, maxBatchEntries, maxAppendBytes,
+                maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, maxPendingBytes,
+                requestTimeout, preVote, checkQuorum, maxUnappliedBytes,
+                snapshotThresholdEntries, snapshotThresholdBytes, compactionMarginEntries, snapshotChunkBytes,
+                snapshotChunksInFlight, installMaxBytesPerSecond, value);
     }
 
     /** The election timeout in ticks, as the core counts it. */
@@ -178,7 +196,7 @@ public record ServerConfig(Duration tick, Duration electionTimeout, Duration hea
                 maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, maxPendingBytes,
                 requestTimeout, preVote, checkQuorum, maxUnappliedBytes,
                 snapshotThresholdEntries, snapshotThresholdBytes, compactionMarginEntries, snapshotChunkBytes,
-                snapshotChunksInFlight, installMaxBytesPerSecond);
+                snapshotChunksInFlight, installMaxBytesPerSecond, maxPromotionLag);
     }
 
     public ServerConfig withElectionTimeout(Duration value) {
@@ -186,7 +204,7 @@ public record ServerConfig(Duration tick, Duration electionTimeout, Duration hea
                 maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, maxPendingBytes,
                 requestTimeout, preVote, checkQuorum, maxUnappliedBytes,
                 snapshotThresholdEntries, snapshotThresholdBytes, compactionMarginEntries, snapshotChunkBytes,
-                snapshotChunksInFlight, installMaxBytesPerSecond);
+                snapshotChunksInFlight, installMaxBytesPerSecond, maxPromotionLag);
     }
 
     public ServerConfig withHeartbeatInterval(Duration value) {
@@ -194,7 +212,7 @@ public record ServerConfig(Duration tick, Duration electionTimeout, Duration hea
                 maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, maxPendingBytes,
                 requestTimeout, preVote, checkQuorum, maxUnappliedBytes,
                 snapshotThresholdEntries, snapshotThresholdBytes, compactionMarginEntries, snapshotChunkBytes,
-                snapshotChunksInFlight, installMaxBytesPerSecond);
+                snapshotChunksInFlight, installMaxBytesPerSecond, maxPromotionLag);
     }
 
     /** Election timeout and heartbeat interval together (e.g. short ones for tests). */
@@ -203,7 +221,7 @@ public record ServerConfig(Duration tick, Duration electionTimeout, Duration hea
                 maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, maxPendingBytes,
                 requestTimeout, preVote, checkQuorum, maxUnappliedBytes,
                 snapshotThresholdEntries, snapshotThresholdBytes, compactionMarginEntries, snapshotChunkBytes,
-                snapshotChunksInFlight, installMaxBytesPerSecond);
+                snapshotChunksInFlight, installMaxBytesPerSecond, maxPromotionLag);
     }
 
     public ServerConfig withMaxBatchEntries(int value) {
@@ -211,7 +229,7 @@ public record ServerConfig(Duration tick, Duration electionTimeout, Duration hea
                 maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, maxPendingBytes,
                 requestTimeout, preVote, checkQuorum, maxUnappliedBytes,
                 snapshotThresholdEntries, snapshotThresholdBytes, compactionMarginEntries, snapshotChunkBytes,
-                snapshotChunksInFlight, installMaxBytesPerSecond);
+                snapshotChunksInFlight, installMaxBytesPerSecond, maxPromotionLag);
     }
 
     public ServerConfig withMaxAppendBytes(long value) {
@@ -219,7 +237,7 @@ public record ServerConfig(Duration tick, Duration electionTimeout, Duration hea
                 maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, maxPendingBytes,
                 requestTimeout, preVote, checkQuorum, maxUnappliedBytes,
                 snapshotThresholdEntries, snapshotThresholdBytes, compactionMarginEntries, snapshotChunkBytes,
-                snapshotChunksInFlight, installMaxBytesPerSecond);
+                snapshotChunksInFlight, installMaxBytesPerSecond, maxPromotionLag);
     }
 
     public ServerConfig withInflightWindow(int appends, long bytes) {
@@ -227,7 +245,7 @@ public record ServerConfig(Duration tick, Duration electionTimeout, Duration hea
                 appends, bytes, applyBatchBytes, maxPendingRequests, maxPendingBytes, requestTimeout, preVote,
                 checkQuorum, maxUnappliedBytes,
                 snapshotThresholdEntries, snapshotThresholdBytes, compactionMarginEntries, snapshotChunkBytes,
-                snapshotChunksInFlight, installMaxBytesPerSecond);
+                snapshotChunksInFlight, installMaxBytesPerSecond, maxPromotionLag);
     }
 
     public ServerConfig withApplyBatchBytes(long value) {
@@ -235,7 +253,7 @@ public record ServerConfig(Duration tick, Duration electionTimeout, Duration hea
                 maxInflightAppends, maxInflightBytes, value, maxPendingRequests, maxPendingBytes,
                 requestTimeout, preVote, checkQuorum, maxUnappliedBytes,
                 snapshotThresholdEntries, snapshotThresholdBytes, compactionMarginEntries, snapshotChunkBytes,
-                snapshotChunksInFlight, installMaxBytesPerSecond);
+                snapshotChunksInFlight, installMaxBytesPerSecond, maxPromotionLag);
     }
 
     public ServerConfig withMaxPendingRequests(int value) {
@@ -243,7 +261,7 @@ public record ServerConfig(Duration tick, Duration electionTimeout, Duration hea
                 maxInflightAppends, maxInflightBytes, applyBatchBytes, value, maxPendingBytes, requestTimeout,
                 preVote, checkQuorum, maxUnappliedBytes,
                 snapshotThresholdEntries, snapshotThresholdBytes, compactionMarginEntries, snapshotChunkBytes,
-                snapshotChunksInFlight, installMaxBytesPerSecond);
+                snapshotChunksInFlight, installMaxBytesPerSecond, maxPromotionLag);
     }
 
     public ServerConfig withMaxPendingBytes(long value) {
@@ -251,7 +269,7 @@ public record ServerConfig(Duration tick, Duration electionTimeout, Duration hea
                 maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, value, requestTimeout,
                 preVote, checkQuorum, maxUnappliedBytes,
                 snapshotThresholdEntries, snapshotThresholdBytes, compactionMarginEntries, snapshotChunkBytes,
-                snapshotChunksInFlight, installMaxBytesPerSecond);
+                snapshotChunksInFlight, installMaxBytesPerSecond, maxPromotionLag);
     }
 
     public ServerConfig withRequestTimeout(Duration value) {
@@ -259,7 +277,7 @@ public record ServerConfig(Duration tick, Duration electionTimeout, Duration hea
                 maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, maxPendingBytes, value,
                 preVote, checkQuorum, maxUnappliedBytes,
                 snapshotThresholdEntries, snapshotThresholdBytes, compactionMarginEntries, snapshotChunkBytes,
-                snapshotChunksInFlight, installMaxBytesPerSecond);
+                snapshotChunksInFlight, installMaxBytesPerSecond, maxPromotionLag);
     }
 
     public ServerConfig withPreVote(boolean value) {
@@ -267,7 +285,7 @@ public record ServerConfig(Duration tick, Duration electionTimeout, Duration hea
                 maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, maxPendingBytes,
                 requestTimeout, value, checkQuorum, maxUnappliedBytes,
                 snapshotThresholdEntries, snapshotThresholdBytes, compactionMarginEntries, snapshotChunkBytes,
-                snapshotChunksInFlight, installMaxBytesPerSecond);
+                snapshotChunksInFlight, installMaxBytesPerSecond, maxPromotionLag);
     }
 
     public ServerConfig withCheckQuorum(boolean value) {
@@ -275,7 +293,7 @@ public record ServerConfig(Duration tick, Duration electionTimeout, Duration hea
                 maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, maxPendingBytes,
                 requestTimeout, preVote, value, maxUnappliedBytes,
                 snapshotThresholdEntries, snapshotThresholdBytes, compactionMarginEntries, snapshotChunkBytes,
-                snapshotChunksInFlight, installMaxBytesPerSecond);
+                snapshotChunksInFlight, installMaxBytesPerSecond, maxPromotionLag);
     }
 
     public ServerConfig withMaxUnappliedBytes(long value) {
@@ -283,7 +301,7 @@ public record ServerConfig(Duration tick, Duration electionTimeout, Duration hea
                 maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, maxPendingBytes,
                 requestTimeout, preVote, checkQuorum, value,
                 snapshotThresholdEntries, snapshotThresholdBytes, compactionMarginEntries, snapshotChunkBytes,
-                snapshotChunksInFlight, installMaxBytesPerSecond);
+                snapshotChunksInFlight, installMaxBytesPerSecond, maxPromotionLag);
     }
 
     /**
@@ -295,7 +313,7 @@ public record ServerConfig(Duration tick, Duration electionTimeout, Duration hea
         return new ServerConfig(tick, electionTimeout, heartbeatInterval, maxBatchEntries, maxAppendBytes,
                 maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, maxPendingBytes,
                 requestTimeout, preVote, checkQuorum, maxUnappliedBytes, entries, bytes, marginEntries,
-                snapshotChunkBytes, snapshotChunksInFlight, installMaxBytesPerSecond);
+                snapshotChunkBytes, snapshotChunksInFlight, installMaxBytesPerSecond, maxPromotionLag);
     }
 
     /** How snapshots are sent to a follower: chunk size, chunks in flight, and the rate limit (0 = none). */
@@ -303,6 +321,6 @@ public record ServerConfig(Duration tick, Duration electionTimeout, Duration hea
         return new ServerConfig(tick, electionTimeout, heartbeatInterval, maxBatchEntries, maxAppendBytes,
                 maxInflightAppends, maxInflightBytes, applyBatchBytes, maxPendingRequests, maxPendingBytes,
                 requestTimeout, preVote, checkQuorum, maxUnappliedBytes, snapshotThresholdEntries,
-                snapshotThresholdBytes, compactionMarginEntries, chunkBytes, chunksInFlight, maxBytesPerSecond);
+                snapshotThresholdBytes, compactionMarginEntries, chunkBytes, chunksInFlight, maxBytesPerSecond, maxPromotionLag);
     }
 }

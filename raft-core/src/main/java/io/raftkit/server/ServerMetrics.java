@@ -385,6 +385,23 @@ final class ServerMetrics {
         count("raft.leader.stepdowns", "times this leader handed leadership away on its own", "reason", reason);
     }
 
+    /**
+     * A membership change this node was asked for ended: committed, refused (by the core or the
+     * runtime, nothing done), not_leader, or unknown (leadership lost or timed out before it committed).
+     */
+    void membershipChange(String outcome) {
+        count("raft.membership.changes", "membership changes requested of this node, by outcome", "outcome", outcome);
+    }
+
+    /**
+     * A leadership transfer this node was asked for ended: done, refused, not_leader, abandoned, or
+     * other_leader (another node won the election).
+     */
+    void leadershipTransfer(String outcome) {
+        count("raft.leadership.transfers", "leadership transfers requested of this node, by outcome", "outcome",
+                outcome);
+    }
+
     void close() {
         if (registry != null) {
             for (Meter m : meters) {

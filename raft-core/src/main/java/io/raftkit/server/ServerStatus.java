@@ -2,6 +2,7 @@ package io.raftkit.server;
 
 import io.raftkit.core.Role;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A consistent-enough snapshot of a server's state, for operators and tests. Each field is exact
@@ -20,10 +21,15 @@ import java.util.Map;
  * @param snapshotIndex the index of the newest snapshot this node holds (taken or installed), 0 if none
  * @param firstIndex   the first index in its log: the entries before it were compacted away
  * @param installs     on a leader, the snapshot transfers in progress by follower
+ * @param voters       the voters of the configuration in force (during a joint change, the incoming ones)
+ * @param learners     the learners of the configuration in force
+ * @param joint        whether a joint-consensus change is under way
+ * @param clusterId    the cluster's identity (see {@link RaftServer#clusterId()})
  */
 public record ServerStatus(String nodeId, Role role, long term, String leaderId, long commitIndex,
                            long appliedIndex, long lastIndex, boolean running, String failure,
-                           long snapshotIndex, long firstIndex, Map<String, InstallProgress> installs) {
+                           long snapshotIndex, long firstIndex, Map<String, InstallProgress> installs,
+                           Set<String> voters, Set<String> learners, boolean joint, String clusterId) {
 
     /**
      * A snapshot being sent to a follower.

@@ -62,7 +62,8 @@ public final class StalledWriteGuard {
     static String mostUpToDateFollower(RaftNode node) {
         String best = null;
         long bestMatch = -1;
-        for (String id : node.clusterConfig().allVoters()) {
+        // only an incoming voter may take over: one being removed is refused by the core
+        for (String id : node.clusterConfig().voters()) {
             if (id.equals(node.nodeId())) {
                 continue;
             }

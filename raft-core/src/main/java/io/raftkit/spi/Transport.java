@@ -1,6 +1,8 @@
 package io.raftkit.spi;
 
 import io.raftkit.spi.message.Message;
+import java.net.InetSocketAddress;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -17,8 +19,9 @@ import java.util.function.Consumer;
  *       unaltered, or not at all.</li>
  *   <li>Inbound messages are handed to the handler given to {@link #start}; the handler is
  *       thread-safe and fast (it enqueues), and may be called from any transport thread.</li>
- *   <li>Messages from a node outside the cluster, or that do not parse, are dropped and
- *       counted; they never reach the handler.</li>
+ *   <li>Messages from a node outside the cluster (not among the members it was started with,
+ *       or, after {@link #updateMembers}, the members it was last given), or that do not parse,
+ *       are dropped and counted; they never reach the handler.</li>
  *   <li>Once {@link #close} has returned, nothing more is handed to the handler, and a send
  *       is dropped at once without queueing anything.</li>
  * </ul>
@@ -38,6 +41,26 @@ public interface Transport extends AutoCloseable {
      * @throws IllegalStateException if already started or closed
      */
     void start(TransportContext context, Consumer<Message> inbound);
+
+    /**
+     * The cluster's members changed (a membership change was appended, or one was truncated and
+     * the previous configuration is back): from now on the members are exactly {@code members}.
+     * The server calls it from its loop thread each time the configuration in force changes,
+     * with every member whose address it knows, this node included; so it must not block.
+     *
+     * <p>Once it returns, a transport hands nothing more from a node outside {@code members} to the
+     * handler and drops sends to it (its connections are closed, a new one is refused as from an
+     * unknown node), and it reaches and accepts the members that are new (same cluster id as
+     * before: a joining node was started with it). A member whose address changed is dialled at
+     * the new one. The node's own entry is ignored, and so is a call after {@link #close}.
+     *
+     * <p>The default does nothing: a transport whose members are fixed at {@link #start}. With it
+     * a cluster cannot grow; every transport of this project implements it.
+     *
+     * @param members every member's id and Raft address
+     */
+    default void updateMembers(Map<String, InetSocketAddress> members) {
+    }
 
     /** Sends a message to {@code message.to()}, best effort, without blocking; from any thread. */
     void send(Message message);

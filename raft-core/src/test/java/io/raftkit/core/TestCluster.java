@@ -177,6 +177,17 @@ final class TestCluster {
         }
     }
 
+    /** Adds a node with an empty log and no configuration: it joins when a leader adds it. */
+    Host join(String id) {
+        Host h = new Host(id);
+        h.storage = manualSync ? InMemoryLogStorage.manualSync() : new InMemoryLogStorage();
+        h.config = RaftConfig.defaults(id);
+        h.seed = 100 + hosts.size();
+        h.node = new RaftNode(h.config, h.storage, 0, new Random(h.seed));
+        hosts.put(id, h);
+        return h;
+    }
+
     static TestCluster of(int n) {
         return new TestCluster(n, c -> c);
     }

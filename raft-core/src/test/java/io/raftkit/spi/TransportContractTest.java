@@ -22,6 +22,7 @@ import io.raftkit.spi.message.VoteRequest;
 import io.raftkit.spi.message.VoteResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -83,6 +84,12 @@ public abstract class TransportContractTest {
     /** Node ids of the cluster every test runs with. */
     protected static final List<String> NODE_IDS = List.of("n1", "n2", "n3");
 
+    /**
+     * The fixture's nodes: {@link #NODE_IDS} and {@code n4}, a node that is not a member until a
+     * test adds it with {@link Transport#updateMembers}.
+     */
+    protected static final List<String> FIXTURE_IDS = List.of("n1", "n2", "n3", "n4");
+
     private static final String THREAD_PREFIX = "raftkit-";
 
     private TransportFixture fixture;
@@ -112,7 +119,7 @@ public abstract class TransportContractTest {
 
     @BeforeEach
     void createFixture() {
-        fixture = newFixture(NODE_IDS);
+        fixture = newFixture(FIXTURE_IDS);
     }
 
     @AfterEach
@@ -395,19 +402,77 @@ public abstract class TransportContractTest {
         assertThat(n2.inbox().messages()).containsExactlyInAnyOrder(oneEntry, manyEntries);
     }
 
+    @Test
+    void updateMembersLetsANewMemberInBothWays() {
+        Node n1 = startNode("n1");
+        Node n4 = startNode("n4", FIXTURE_IDS); // a joining node knows the members it joins
+        Message early = new Heartbeat("n4", "n1", 1, 0, 1);
+        n4.transport().send(early);
+        Node n2 = startNode("n2");
+        waitUntilResending(n2, new Heartbeat("n2", "n1", 1, 0, 2), n1);
+        assertThat(n1.inbox().messages()).as("a message from a node that is not a member yet")
+                .doesNotContain(early);
+
+        n1.transport().updateMembers(addresses(FIXTURE_IDS));
+
+        waitUntilResending(n1, new Heartbeat("n1", "n4", 1, 0, 3), n4);
+        waitUntilResending(n4, new HeartbeatResponse("n4", "n1", 1, 3), n1);
+    }
+
+    @Test
+    void updateMembersShutsOutARemovedMember() {
+        Node n1 = startNode("n1");
+        Node n2 = startNode("n2");
+        Node n3 = startNode("n3");
+        waitUntilResending(n3, new Heartbeat("n3", "n1", 1, 0, 1), n1);
+        waitUntilResending(n1, new Heartbeat("n1", "n3", 1, 0, 1), n3);
+
+        n1.transport().updateMembers(addresses(List.of("n1", "n2")));
+
+        Message fromRemoved = new Heartbeat("n3", "n1", 1, 0, 2);
+        Message toRemoved = new Heartbeat("n1", "n3", 1, 0, 2);
+        for (int i = 0; i < 100; i++) {
+            n3.transport().send(fromRemoved);
+            n1.transport().send(toRemoved);
+        }
+        // n2 and n1 hearing each other shows the sends above had time to travel.
+        waitUntilResending(n2, new Heartbeat("n2", "n1", 1, 0, 3), n1);
+        waitUntilResending(n1, new Heartbeat("n1", "n2", 1, 0, 3), n2);
+        waitUntilResending(n3, new Heartbeat("n3", "n2", 1, 0, 3), n2);
+        assertThat(n1.inbox().messages()).as("from the removed member").doesNotContain(fromRemoved);
+        assertThat(n3.inbox().messages()).as("to the removed member").doesNotContain(toRemoved);
+
+        n1.transport().updateMembers(addresses(NODE_IDS));
+        waitUntilResending(n3, new Heartbeat("n3", "n1", 1, 0, 4), n1);
+    }
+
     private static byte[] payload(long seed, int size) {
         byte[] bytes = new byte[size];
         new Random(seed).nextBytes(bytes);
         return bytes;
     }
 
-    /** Starts a new transport for the node with a fresh inbox. */
+    /** Starts a new transport for the node, a member of {@link #NODE_IDS}, with a fresh inbox. */
     protected final Node startNode(String nodeId) {
+        return startNode(nodeId, NODE_IDS);
+    }
+
+    /** Starts a new transport for the node with a fresh inbox; it knows only the given members. */
+    protected final Node startNode(String nodeId, Collection<String> memberIds) {
         Transport transport = fixture.newTransport(nodeId);
         opened.add(transport);
         Inbox inbox = new Inbox();
-        transport.start(fixture.context(nodeId), inbox);
+        TransportContext full = fixture.context(nodeId);
+        transport.start(new TransportContext(nodeId, full.clusterId(), addresses(memberIds)), inbox);
         return new Node(nodeId, transport, inbox);
+    }
+
+    /** The fixture's addresses of the given nodes. */
+    protected final Map<String, java.net.InetSocketAddress> addresses(Collection<String> ids) {
+        Map<String, java.net.InetSocketAddress> all = fixture.context(FIXTURE_IDS.get(0)).members();
+        Map<String, java.net.InetSocketAddress> chosen = new java.util.LinkedHashMap<>();
+        ids.forEach(id -> chosen.put(id, all.get(id)));
+        return chosen;
     }
 
     /** Waits, within {@link #timeout()}, until the condition holds. */
@@ -459,6 +524,10 @@ public abstract class TransportContractTest {
                 // every field set, the checksums with their high bit (fixed32 on the wire)
                 new SnapshotChunk(from, to, 5, new SnapshotMeta(1000, 4, ClusterConfig.of("n1")),
                         4096, chunk, false, 0xCAFEBABE, 1L << 33, 0x80000001),
+                // a configuration with learners, addresses and the cluster id (membership changes)
+                new SnapshotChunk(from, to, 5, new SnapshotMeta(1000, 4, new ClusterConfig(Set.of("n1", "n2"),
+                        Set.of(), Set.of("n4"), Map.of("n4", "127.0.0.1:7004/127.0.0.1:8084"), "ledger-0123")),
+                        0, chunk, false),
                 new SnapshotResponse(from, to, 5, 1000, 1000, false, false),
                 new SnapshotResponse(from, to, 5, 1000, 0, true, true),
                 new TimeoutNow(from, to, 5),

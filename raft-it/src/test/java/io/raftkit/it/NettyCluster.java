@@ -34,6 +34,10 @@ final class NettyCluster implements AutoCloseable {
             .withRequestTimeout(Duration.ofSeconds(5));
 
     final Map<String, InetSocketAddress> members = new LinkedHashMap<>();
+    /** Nodes started later to join the running cluster ({@link #join}), with their addresses. */
+    final Map<String, InetSocketAddress> joined = new ConcurrentHashMap<>();
+    /** The cluster id a joining node is given: the founding nodes'. */
+    private volatile String clusterId;
     final Map<String, RaftServer> servers = new ConcurrentHashMap<>();
     final Map<String, RecordingStateMachine> machines = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> blocked = new ConcurrentHashMap<>();
@@ -107,6 +111,25 @@ final class NettyCluster implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Starts a new node, on a free port and an empty data directory, that joins the running cluster
+     * (it is not a member until a leader adds it); it knows every node started so far.
+     */
+    RaftServer join(String id) {
+        if (clusterId == null) {
+            clusterId = servers.values().iterator().next().clusterId();
+        }
+        joined.put(id, new InetSocketAddress("127.0.0.1", freePorts(1)[0]));
+        blocked.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet());
+        return start(id);
+    }
+
+    /** The Raft address of a founding or joined node. */
+    InetSocketAddress address(String id) {
+        InetSocketAddress a = members.get(id);
+        return a != null ? a : joined.get(id);
+    }
+
     /** Starts (or restarts) a node on its data directory, with a fresh in-memory state machine. */
     RaftServer start(String id) {
         NettyTransport netty = new NettyTransport(transportConfig);
@@ -122,10 +145,16 @@ final class NettyCluster implements AutoCloseable {
                 throw new UncheckedIOException(e);
             }
         }
+        if (joined.containsKey(id)) {
+            Map<String, InetSocketAddress> known = new LinkedHashMap<>(members);
+            known.putAll(joined);
+            builder.members(known).join(clusterId);
+        } else {
+            builder.members(members);
+        }
         RaftServer server = builder
                 .nodeId(id)
                 .clusterName("it")
-                .members(members)
                 .transport(new PartitionableTransport(netty, blocked.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet())))
                 .logStorage(wrapStorage.apply(id, storage))
                 .stateMachine(sm)
@@ -167,8 +196,10 @@ final class NettyCluster implements AutoCloseable {
 
     /** Cuts the cluster into {@code side} and everybody else. */
     void partition(Set<String> side) {
-        for (String a : members.keySet()) {
-            for (String b : members.keySet()) {
+        Set<String> all = new java.util.TreeSet<>(members.keySet());
+        all.addAll(joined.keySet());
+        for (String a : all) {
+            for (String b : all) {
                 if (side.contains(a) != side.contains(b)) {
                     blocked.get(a).add(b);
                 }

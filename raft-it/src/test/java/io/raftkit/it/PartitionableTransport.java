@@ -38,6 +38,11 @@ final class PartitionableTransport implements Transport {
     }
 
     @Override
+    public void updateMembers(java.util.Map<String, java.net.InetSocketAddress> members) {
+        delegate.updateMembers(members);
+    }
+
+    @Override
     public long maxMessageBytes() {
         return delegate.maxMessageBytes();
     }

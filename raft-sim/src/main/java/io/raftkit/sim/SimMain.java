@@ -36,7 +36,7 @@ public final class SimMain {
     }
 
     private static void runSeed(long seed, int steps, boolean trace) {
-        Simulation sim = Simulation.of(SimOptions.fromSeed(seed, steps));
+        Simulation sim = Simulation.swarm(seed, steps);
         if (trace) {
             sim.trace(System.out);
         }

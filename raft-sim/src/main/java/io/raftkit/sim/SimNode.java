@@ -92,6 +92,7 @@ final class SimNode {
         proposals.clear();
         forwarded.clear();
         lastRole = io.raftkit.core.Role.FOLLOWER;
+        lastTerm = -1;
         reads.clear();
         waitingReads.clear();
         lastSyncAt = 0;
@@ -138,6 +139,11 @@ final class SimNode {
         }
         return applied;
     }
+
+    /** The term of the last soft state handed to the host. */
+    long lastTerm;
+    /** Removed from the cluster and stopped for good: no fault restarts it. */
+    boolean retired;
 
     /** The index a snapshot restored the state machine to at the last boot, or 0. */
     long restoredAtBoot;

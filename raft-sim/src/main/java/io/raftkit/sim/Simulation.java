@@ -1,5 +1,6 @@
 package io.raftkit.sim;
 
+import io.raftkit.core.ConfigChange;
 import io.raftkit.core.RaftConfig;
 import io.raftkit.core.ReadState;
 import io.raftkit.core.Ready;
@@ -93,6 +94,14 @@ public final class Simulation {
     private Consumer<Message> tap = m -> { };
     /** How clients are served: through any node, with which read consistencies, and disk stalls. */
     private SimServing serving;
+    /** Membership changes (issue 13): see the section "membership" below. */
+    private SimMembership membership;
+    private final MembershipChecker memberChecker;
+    /** Every node that was ever a member (the founding ones, and spares once added). */
+    private final Set<String> everMember = new HashSet<>();
+    /** Removed nodes whose fate (stopped or left running) has been decided. */
+    private final Set<String> retiredChecked = new HashSet<>();
+    private long membershipChanges;
     /** Each put's command bytes to its operation: a leader finds a forwarded command's operation. */
     private final Map<byte[], SimClient.Op> commandOps = new IdentityHashMap<>();
     private final Map<Long, SimClient.Op> opsById = new HashMap<>();
@@ -172,6 +181,14 @@ public final class Simulation {
         this.snapshotChunksInFlight = 1 + snap.nextInt(4);
         this.snapshotBytesPerTick = new long[] {0, 512, 4096}[snap.nextInt(3)];
         this.serving = SimServing.fromSeed(options.seed());
+        this.membership = SimMembership.OFF;
+        this.memberChecker = new MembershipChecker(options.seed(), options.steps());
+    }
+
+    /** Changes membership as {@code membership} says instead of as the seed chose (call before {@link #start()}). */
+    public Simulation withMembership(SimMembership membership) {
+        this.membership = Objects.requireNonNull(membership, "membership");
+        return this;
     }
 
     /** Serves clients as {@code serving} says instead of as the seed chose (call before {@link #start()}). */
@@ -180,7 +197,15 @@ public final class Simulation {
         return this;
     }
 
-    /** A simulation of the given options with the built-in key-value workload. */
+    /**
+     * A swarm run of {@code seed}: the options, and the membership changes, the seed chooses
+     * ({@link SimOptions#fromSeed}, {@link SimMembership#fromSeed}).
+     */
+    public static Simulation swarm(long seed, int steps) {
+        return of(SimOptions.fromSeed(seed, steps)).withMembership(SimMembership.fromSeed(seed));
+    }
+
+    /** A simulation of the given options with the built-in key-value workload (membership fixed). */
     public static Simulation of(SimOptions options) {
         return new Simulation(options);
     }
@@ -255,19 +280,25 @@ public final class Simulation {
 
     /** Sets the cluster up and schedules ticks, clients and faults. Called by {@link #run()}. */
     public void start() {
-        cut = new boolean[options.nodes()][options.nodes()];
         for (int i = 1; i <= options.nodes(); i++) {
             ids.add("n" + i);
         }
-        ClusterConfig membership = ClusterConfig.of(ids);
+        ClusterConfig founding = ClusterConfig.of(ids);
+        everMember.addAll(ids);
+        for (int i = 1; i <= membership.spares(); i++) {
+            ids.add("n" + (options.nodes() + i)); // started with an empty log: not members yet
+        }
+        cut = new boolean[ids.size()][ids.size()];
         for (String id : ids) {
             RaftConfig cfg = new RaftConfig(id, SimOptions.ELECTION_TICKS, SimOptions.HEARTBEAT_TICKS, options.maxSizePerMsg(),
                     options.maxInflightMsgs(), 0, 1 << 20, options.preVote(), options.checkQuorum(), MAX_UNAPPLIED_BYTES)
                     .withSnapshotTransfer(snapshotChunkBytes, snapshotChunksInFlight, snapshotBytesPerTick);
             SimNode node = new SimNode(id, cfg);
             node.storage = InMemoryLogStorage.manualSync();
-            node.storage.append(null, List.of(Entry.config(1, 0, membership)));
-            node.storage.sync();
+            if (everMember.contains(id)) {
+                node.storage.append(null, List.of(Entry.config(1, 0, founding)));
+                node.storage.sync();
+            }
             node.stateMachine = stateMachineFactory.get();
             if (options.clockSkew()) {
                 // leases hold only while clocks drift apart by less than their bound
@@ -289,6 +320,10 @@ public final class Simulation {
         if (options.partitions() || options.crashes() || pauses() || serving.stalledDisks()) {
             scheduleChaos();
         }
+        if (membership.on()) {
+            note("membership " + membership);
+            scheduleMembershipChange();
+        }
     }
 
     /** Processes one event. */
@@ -297,6 +332,7 @@ public final class Simulation {
         now = e.time;
         steps++;
         checker.setStep(steps);
+        memberChecker.setStep(steps);
         if (trace != null) {
             trace.printf("%10.3fms #%d %s%n", now / 1000.0, steps, e.describe.get());
         }
@@ -414,7 +450,7 @@ public final class Simulation {
 
     private long highestTerm() {
         long t = 0;
-        for (SimNode n : nodes.values()) {
+        for (SimNode n : counted()) {
             t = Math.max(t, n.raft.term());
         }
         return t;
@@ -458,7 +494,7 @@ public final class Simulation {
     /** How far the slowest live replica's applied index is behind the longest log. */
     private long backlog() {
         long last = 0;
-        for (SimNode n : nodes.values()) {
+        for (SimNode n : counted()) {
             last = Math.max(last, n.raft.lastIndex());
         }
         return Math.max(0, last - slowestApplied());
@@ -466,7 +502,7 @@ public final class Simulation {
 
     private long slowestApplied() {
         long min = Long.MAX_VALUE;
-        for (SimNode n : nodes.values()) {
+        for (SimNode n : counted()) {
             if (n.up) {
                 min = Math.min(min, n.lastApplied);
             }
@@ -480,7 +516,7 @@ public final class Simulation {
             return false;
         }
         long commit = nodes.get(leader).raft.commitIndex();
-        for (SimNode n : nodes.values()) {
+        for (SimNode n : counted()) {
             if (!n.up || n.lastApplied < commit || n.raft.commitIndex() != commit) {
                 return false;
             }
@@ -491,7 +527,7 @@ public final class Simulation {
     private void checkReplicasAgree() {
         Set<Long> acked = acknowledgedPuts;
         Map<String, String> reference = null;
-        for (SimNode n : nodes.values()) {
+        for (SimNode n : counted()) {
             if (n.stateMachine instanceof KvStateMachine kv) {
                 for (long op : acked) {
                     if (!kv.applied(op)) {
@@ -548,11 +584,15 @@ public final class Simulation {
                 if (node.lastRole == Role.LEADER && s.role() != Role.LEADER) {
                     node.forwardServer.leadershipLost(s.leaderId());
                 }
+                // the soft state also changes with the configuration: a leader of the same term is no election
+                boolean elected = s.role() == Role.LEADER && (node.lastRole != Role.LEADER || node.lastTerm != s.term());
                 node.lastRole = s.role();
+                node.lastTerm = s.term();
                 node.router.leaderChanged(s.leaderId(), s.term());
-                if (s.role() == Role.LEADER) {
+                if (elected) {
                     elections++;
                     checker.becameLeader(node);
+                    memberChecker.becameLeader(node.id, s.term());
                     note("%.3fms %s became leader of term %d", now / 1000.0, node.id, node.raft.term());
                 }
             }
@@ -615,6 +655,7 @@ public final class Simulation {
             recordState(node, node.restoredAtBoot, true);
             node.restoredAtBoot = 0;
         }
+        memberChecker.restartedAt(node.id, configAtApplied(node));
     }
 
     private boolean sendsToOthers(SimNode node) {
@@ -644,6 +685,7 @@ public final class Simulation {
             throw new UncheckedIOException(e);
         }
         snapshotsInstalled++;
+        memberChecker.restartedAt(node.id, meta.config());
         node.lastApplied = meta.index();
         node.snapshotIndex = Math.max(node.snapshotIndex, meta.index());
         recordState(node, meta.index(), true);
@@ -666,6 +708,11 @@ public final class Simulation {
      */
     private void maybeSnapshot(SimNode node, int incarnation) {
         if (!node.snapshotsSupported || node.lastApplied - node.snapshotIndex < snapshotEvery) {
+            return;
+        }
+        if (sendingSnapshot(node) && node.lastApplied - node.snapshotIndex < MAX_SNAPSHOT_DEFERRAL) {
+            // the store keeps only the newest snapshot: replacing it would lose the transfer in
+            // progress, and under a steady load a new node's first transfer would never finish
             return;
         }
         SnapshotMeta meta = node.raft.snapshotMetaAt(node.lastApplied);
@@ -694,6 +741,23 @@ public final class Simulation {
             scheduleSync(node, incarnation);
             compactions++;
         }
+    }
+
+    /** Entries a leader may apply past its snapshot while it holds back a new one for a transfer. */
+    private static final int MAX_SNAPSHOT_DEFERRAL = 500;
+
+    /** Whether {@code node} leads and is sending its snapshot to a follower. */
+    private static boolean sendingSnapshot(SimNode node) {
+        if (node.raft.role() != Role.LEADER) {
+            return false;
+        }
+        for (String id : node.raft.clusterConfig().members()) {
+            var pr = id.equals(node.id) ? null : node.raft.progress(id);
+            if (pr != null && pr.snapshotBytesTotal() > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Snapshots taken in this run, by all nodes. */
@@ -744,6 +808,10 @@ public final class Simulation {
         checker.applying(node, e, options.durableStateMachine() || commandSource != null, smApplied);
         SimNode.PendingProposal proposal = node.proposals.remove(e.index());
         SimNode.PendingForward forward = node.forwarded.remove(e.index());
+        if (e.type() == EntryType.CONFIG) {
+            ClusterConfig config = ClusterConfig.decode(e.data());
+            memberChecker.applying(node.id, e.index(), e.term(), config);
+        }
         if (e.type() != EntryType.COMMAND) {
             if (proposal != null) {
                 reply(proposal.op(), null, null, true);
@@ -1143,7 +1211,7 @@ public final class Simulation {
             if (redirect != null) {
                 // the node did nothing with it: retry the same operation elsewhere
                 client.target = redirect.isEmpty() || !nodes.containsKey(redirect)
-                        ? ids.get(random.nextInt(ids.size())) : redirect;
+                        ? randomClientTarget() : redirect;
                 at(now + SimOptions.TICK_MICROS, null, () -> {
                     if (!op.done) {
                         attempt(op);
@@ -1153,7 +1221,7 @@ public final class Simulation {
             }
             op.done = true;
             if (unknown) {
-                client.target = ids.get(random.nextInt(ids.size()));
+                client.target = randomClientTarget();
             } else {
                 op.acknowledged = true;
                 op.output = output;
@@ -1253,7 +1321,7 @@ public final class Simulation {
 
     private void crashSomeone() {
         SimNode node = nodes.get(ids.get(random.nextInt(ids.size())));
-        if (!node.up) {
+        if (!node.up || node.retired) {
             return;
         }
         crash(node.id);
@@ -1331,7 +1399,7 @@ public final class Simulation {
     /** Restarts a crashed node from its disk. */
     public void restart(String id) {
         SimNode node = nodes.get(id);
-        if (node.up) {
+        if (node.up || node.retired) {
             return;
         }
         boot(node);
@@ -1377,6 +1445,11 @@ public final class Simulation {
     public void disconnect(String a, String b) {
         cutOneWay(a, b);
         cutOneWay(b, a);
+    }
+
+    /** Clients stop starting operations (those under way finish or time out). */
+    public void stopClients() {
+        workloadOn = false;
     }
 
     /** Sends client {@code client}'s next attempts to node {@code id} (until it is redirected or times out). */
@@ -1443,9 +1516,10 @@ public final class Simulation {
         minDelay = Math.min(minDelay, maxDelay);
         maxSync = Math.min(maxSync, SimOptions.TICK_MICROS);
         minSync = Math.min(minSync, maxSync);
+        retireRemoved();
         for (SimNode n : nodes.values()) {
             n.tickFactor = 1.0;
-            if (!n.up) {
+            if (!n.up && !n.retired) {
                 restart(n.id);
             } else if (n.paused) {
                 resume(n);
@@ -1455,6 +1529,222 @@ public final class Simulation {
     }
 
     // --- observers for scenarios ----------------------------------------------------------------
+
+    // --- membership (issue 13) -----------------------------------------------------------------
+
+    /**
+     * The nodes liveness and convergence are judged on: every node without membership changes;
+     * with them, the members of the leader's configuration (a removed node, or a spare never
+     * added, need not converge), or, without a leader, every node ever a member and not removed.
+     */
+    private List<SimNode> counted() {
+        if (!membership.on() && membership.spares() == 0) {
+            return List.copyOf(nodes.values());
+        }
+        String leader = leader();
+        Set<String> members = leader != null ? nodes.get(leader).raft.clusterConfig().members() : null;
+        List<SimNode> out = new ArrayList<>();
+        for (SimNode n : nodes.values()) {
+            boolean member = members != null ? members.contains(n.id)
+                    : everMember.contains(n.id) && !memberChecker.isRemoved(n.id);
+            if (member) {
+                out.add(n);
+            }
+        }
+        return out;
+    }
+
+    /** The configuration in force at the node's applied index when it boots, or null if its log no longer says. */
+    private static ClusterConfig configAtApplied(SimNode node) {
+        if (node.lastApplied == 0) {
+            return null;
+        }
+        try {
+            return node.raft.snapshotMetaAt(node.lastApplied).config();
+        } catch (IllegalArgumentException e) {
+            return null; // compacted away and no snapshot at exactly that index
+        }
+    }
+
+    private void scheduleMembershipChange() {
+        long gap = (long) SimOptions.TICK_MICROS * (1 + random.nextInt(2 * membership.meanGapTicks()));
+        at(now + gap, null, () -> {
+            if (!faultsOn) {
+                return;
+            }
+            retireRemoved();
+            changeMembership();
+            scheduleMembershipChange();
+        }, () -> "membership change");
+    }
+
+    /**
+     * Asks the leader for a random membership change: add a spare as a learner, promote a learner,
+     * remove a member, replace the voters, or hand leadership to another voter. The core refuses
+     * what it must (a change in flight, a leader without a commit in its term): that is tested too.
+     */
+    private void changeMembership() {
+        String leaderId = leader();
+        if (leaderId == null) {
+            return;
+        }
+        SimNode leader = nodes.get(leaderId);
+        ClusterConfig cfg = leader.raft.clusterConfig();
+        List<String> fresh = ids.stream().filter(id -> !everMember.contains(id)).toList();
+        List<String> learners = List.copyOf(cfg.learners());
+        List<String> voters = List.copyOf(cfg.voters());
+        Set<String> targetVoters = new java.util.TreeSet<>(cfg.voters());
+        Set<String> targetLearners = new java.util.TreeSet<>(cfg.learners());
+        String removing = null;
+        String what;
+        int choice = random.nextInt(6);
+        if (choice == 0 && !fresh.isEmpty()) {
+            String id = fresh.get(random.nextInt(fresh.size()));
+            targetLearners.add(id);
+            what = "add learner " + id;
+        } else if (choice <= 1 && !learners.isEmpty()) {
+            String id = learners.get(random.nextInt(learners.size()));
+            targetLearners.remove(id);
+            targetVoters.add(id);
+            what = "promote " + id;
+        } else if (choice == 2 && (voters.size() >= 3 || !learners.isEmpty())) {
+            List<String> members = new ArrayList<>(voters.size() >= 3 ? cfg.members() : cfg.learners());
+            removing = members.get(random.nextInt(members.size()));
+            targetVoters.remove(removing);
+            targetLearners.remove(removing);
+            what = "remove " + removing;
+        } else if (choice == 3 && voters.size() + learners.size() >= 3) {
+            // a new voter set from the members: promotions and removals in one joint change
+            List<String> pool = new ArrayList<>(cfg.voters());
+            pool.addAll(cfg.learners());
+            java.util.Collections.shuffle(pool, new java.util.Random(random.nextLong()));
+            int size = 2 + random.nextInt(pool.size() - 1);
+            targetVoters = new java.util.TreeSet<>(pool.subList(0, size));
+            targetLearners.removeAll(targetVoters);
+            what = "change voters to " + targetVoters;
+        } else if (choice == 4 && voters.size() >= 2) {
+            String to = voters.get(random.nextInt(voters.size()));
+            if (!to.equals(leaderId)) {
+                note("%.3fms %s hands leadership to %s", now / 1000.0, leaderId, to);
+                leader.raft.transferLeadership(to);
+                process(leader);
+            }
+            return;
+        } else {
+            return;
+        }
+        try {
+            long index = leader.raft.proposeConfigChange(new ConfigChange(targetVoters, targetLearners, Map.of()));
+            membershipChanges++;
+            everMember.addAll(targetLearners);
+            everMember.addAll(targetVoters);
+            note("%.3fms %s proposes at %d: %s", now / 1000.0, leaderId, index, what);
+            if (removing != null && random.nextDouble() < membership.isolateRemoved()) {
+                isolate(removing); // it never learns that it was removed; the network heals later
+                note("%.3fms %s cut off as it is removed", now / 1000.0, removing);
+            }
+            process(leader);
+        } catch (IllegalStateException | IllegalArgumentException | NotLeaderException e) {
+            note("%.3fms %s refuses %s: %s", now / 1000.0, leaderId, what, e.getMessage());
+        }
+    }
+
+    /**
+     * A member whose removal has committed (the leader's configuration is final and lacks it) is
+     * recorded for the checker and, if the seed says so, stopped for good.
+     */
+    private void retireRemoved() {
+        String leaderId = leader();
+        if (leaderId == null || nodes.get(leaderId).raft.configChangePending()) {
+            return;
+        }
+        Set<String> members = nodes.get(leaderId).raft.clusterConfig().members();
+        for (String id : everMember) {
+            if (!members.contains(id) && retiredChecked.add(id)) {
+                long t = nodes.get(leaderId).raft.termAt(nodes.get(leaderId).raft.configEntry().index());
+                memberChecker.removed(id, t >= 0 ? t : nodes.get(leaderId).raft.term());
+                note("%.3fms %s's removal has committed", now / 1000.0, id);
+                if (membership.stopRemoved()) {
+                    crash(id);
+                    nodes.get(id).retired = true;
+                }
+            }
+        }
+    }
+
+    /**
+     * A node for a client to try: any node; with membership changes, a member (clients are told
+     * the membership, as an operator would update their list).
+     */
+    private String randomClientTarget() {
+        if (!membership.on() && membership.spares() == 0) {
+            return ids.get(random.nextInt(ids.size()));
+        }
+        List<SimNode> members = counted();
+        return members.isEmpty() ? ids.get(random.nextInt(ids.size())) : members.get(random.nextInt(members.size())).id;
+    }
+
+    /** Membership changes proposed in this run. */
+    public long membershipChanges() {
+        return membershipChanges;
+    }
+
+    /**
+     * Asks the current leader for a membership change (for scenarios).
+     *
+     * @return the index of the entry appended
+     * @throws IllegalStateException if there is no leader, or the core refuses it
+     */
+    public long proposeMembership(ConfigChange target) {
+        String leaderId = leader();
+        if (leaderId == null) {
+            throw new IllegalStateException("no leader");
+        }
+        SimNode leader = nodes.get(leaderId);
+        long index = leader.raft.proposeConfigChange(target);
+        everMember.addAll(target.voters());
+        everMember.addAll(target.learners());
+        membershipChanges++;
+        process(leader);
+        return index;
+    }
+
+    /** Records members whose removal has committed, for the checker (a scenario calls it once it has). */
+    public void noteRemovals() {
+        retireRemoved();
+    }
+
+    /** The configuration in force on node {@code id}. */
+    public ClusterConfig clusterConfig(String id) {
+        return nodes.get(id).raft.clusterConfig();
+    }
+
+    /** Whether node {@code id} has a membership change under way. */
+    public boolean configChangePending(String id) {
+        return nodes.get(id).raft.configChangePending();
+    }
+
+    /** Asks the current leader to hand leadership to {@code to}. */
+    public void transferLeadership(String to) {
+        SimNode leader = nodes.get(leader());
+        leader.raft.transferLeadership(to);
+        process(leader);
+    }
+
+    /** The highest applied index of node {@code id}'s current incarnation. */
+    public long lastApplied(String id) {
+        return nodes.get(id).lastApplied;
+    }
+
+    /** Nodes whose removal committed in this run. */
+    public long removedNodes() {
+        return memberChecker.removedCount();
+    }
+
+    /** Configuration changes applied and checked (over all nodes) in this run. */
+    public long configTransitions() {
+        return memberChecker.transitions();
+    }
 
     /** The running leader of the highest term, or null. */
     public String leader() {

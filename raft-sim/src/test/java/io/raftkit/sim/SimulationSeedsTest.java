@@ -38,6 +38,10 @@ class SimulationSeedsTest {
         AtomicLong compactions = new AtomicLong();
         AtomicLong seedsWithInstall = new AtomicLong();
         AtomicLong seedsCompactingOften = new AtomicLong();
+        AtomicLong membershipSeeds = new AtomicLong();
+        AtomicLong membershipChanges = new AtomicLong();
+        AtomicLong configTransitions = new AtomicLong();
+        AtomicLong removals = new AtomicLong();
         // histograms of the healed phase, per seed
         Map<Long, Long> healedElections = new ConcurrentHashMap<>();
         Map<Long, Long> healedTerms = new ConcurrentHashMap<>();
@@ -48,7 +52,7 @@ class SimulationSeedsTest {
                 threeNode.incrementAndGet();
             }
             try {
-                Simulation sim = Simulation.of(options);
+                Simulation sim = Simulation.swarm(seed, STEPS);
                 SimulationResult r = sim.run();
                 snapshots.addAndGet(sim.snapshotsTaken());
                 installs.addAndGet(sim.snapshotsInstalled());
@@ -59,6 +63,12 @@ class SimulationSeedsTest {
                 if (sim.compactions() >= 10) {
                     seedsCompactingOften.incrementAndGet();
                 }
+                if (sim.membershipChanges() > 0) {
+                    membershipSeeds.incrementAndGet();
+                }
+                membershipChanges.addAndGet(sim.membershipChanges());
+                configTransitions.addAndGet(sim.configTransitions());
+                removals.addAndGet(sim.removedNodes());
                 steps.addAndGet(r.steps());
                 elections.addAndGet(r.elections());
                 acknowledged.addAndGet(r.acknowledged());
@@ -81,6 +91,9 @@ class SimulationSeedsTest {
         System.out.printf("simulator snapshots: %d taken, %d log compactions, %d installed from a leader; %d seeds"
                 + " compacted 10 times or more, %d seeds installed a snapshot%n", snapshots.get(), compactions.get(),
                 installs.get(), seedsCompactingOften.get(), seedsWithInstall.get());
+        System.out.printf("simulator membership: %d seeds changed membership, %d changes proposed, %d configuration"
+                + " changes applied and checked, %d removals committed%n", membershipSeeds.get(), membershipChanges.get(),
+                configTransitions.get(), removals.get());
         if (!failedProperties.isEmpty()) {
             System.out.printf("simulator failing seeds by property: %s%n", new TreeMap<>(failedProperties));
         }
@@ -95,6 +108,8 @@ class SimulationSeedsTest {
         assertThat(seedsCompactingOften.get()).as("seeds that compacted their logs 10 times or more")
                 .isGreaterThanOrEqualTo(SEEDS * 9 / 10);
         if (SEEDS >= 100) {
+            assertThat(membershipSeeds.get()).as("seeds that changed membership").isGreaterThan(SEEDS / 3);
+            assertThat(removals.get()).as("removals committed").isGreaterThan(0);
             assertThat(seedsWithInstall.get()).as("seeds in which a follower installed a snapshot").isGreaterThan(0);
         }
     }
@@ -113,7 +128,7 @@ class SimulationSeedsTest {
     @Test
     void replay() {
         long seed = Long.getLong("sim.seed", BASE_SEED);
-        Simulation sim = Simulation.of(SimOptions.fromSeed(seed, STEPS));
+        Simulation sim = Simulation.swarm(seed, STEPS);
         if (Boolean.getBoolean("sim.trace")) {
             sim.trace(System.out);
         }

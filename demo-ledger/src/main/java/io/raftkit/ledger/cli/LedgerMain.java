@@ -19,7 +19,8 @@ import picocli.CommandLine;
                 "With no command: run a 3-node local cluster in this process (same as 'local')."},
         subcommands = {LocalCommand.class, NodeCommand.class, AccountCommand.class, BalanceCommand.class,
                 AccountsCommand.class, TransferCommand.class, HistoryCommand.class, StatusCommand.class,
-                DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                DemoCommand.class, BenchCommand.class, MemberCommand.class, LeaderCommand.class,
+                CommandLine.HelpCommand.class})
 public final class LedgerMain implements Callable<Integer> {
 
     @Spec

@@ -28,6 +28,11 @@ final class NodeCommand implements Callable<Integer> {
     @Option(names = "--cluster", required = true, paramLabel = "id=raftHost:port/httpHost:port,...",
             description = "Every member: n1=10.0.0.1:7001/10.0.0.1:8081,n2=...,n3=...")
     String cluster;
+    @Option(names = "--join", paramLabel = "CLUSTER_ID",
+            description = {"Join the running cluster with this id (shown by 'status' and GET /cluster) as a new",
+                    "member: --cluster lists its current members and this node. Then add it on the leader:",
+                    "'member add ID --raft HOST:PORT --http HOST:PORT'."})
+    String join;
 
     @Override
     public Integer call() throws Exception {
@@ -41,7 +46,8 @@ final class NodeCommand implements Callable<Integer> {
         Member self = members.stream().filter(m -> m.id().equals(id)).findFirst()
                 .orElseThrow(() -> new CliFailure(ExitCodes.USAGE, "--id " + id + " is not in --cluster"));
         Path log = Logging.toFile(dir.resolve("ledger.log"));
-        LedgerNode node = NodeStarter.start(new LedgerNodeConfig(id, dir, members, HttpLimits.defaults(), false));
+        LedgerNode node = NodeStarter.start(new LedgerNodeConfig(id, dir, members, HttpLimits.defaults(), false,
+                join));
         PrintWriter out = spec.commandLine().getOut();
         out.printf("node %s serving http://%s (raft %s), data in %s, log in %s%n", id,
                 LocalCluster.hostPort(node.httpAddress()), LocalCluster.hostPort(self.raftAddress()), dir, log);

@@ -36,6 +36,27 @@ final class JsonCodec {
         }
     }
 
+    ObjectNode member(String id, String raftAddress, String httpAddress, boolean learner) {
+        ObjectNode o = mapper.createObjectNode();
+        o.put("id", id);
+        o.put("raftAddress", raftAddress);
+        o.put("httpAddress", httpAddress);
+        o.put("learner", learner);
+        return o;
+    }
+
+    ObjectNode leader(String id) {
+        return mapper.createObjectNode().put("id", id);
+    }
+
+    static Membership membership(JsonNode node) {
+        List<String> voters = new ArrayList<>();
+        node.path("voters").forEach(v -> voters.add(v.asText()));
+        List<String> learners = new ArrayList<>();
+        node.path("learners").forEach(v -> learners.add(v.asText()));
+        return new Membership(voters, learners);
+    }
+
     ObjectNode accountCreation(String id, BigDecimal initialBalance) {
         ObjectNode node = mapper.createObjectNode().put("id", id);
         if (initialBalance != null) {

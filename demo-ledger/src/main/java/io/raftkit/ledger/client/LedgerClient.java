@@ -167,6 +167,56 @@ public final class LedgerClient {
                 (reply, ambiguous) -> historyReply(reply), "history");
     }
 
+    /**
+     * Adds a node to the cluster ({@code POST /cluster/members}), run by the leader: as a learner
+     * only, or as a voter (a learner first, promoted once it has caught up). Start the node first
+     * ({@code node --join}).
+     *
+     * @throws LedgerErrorException 400 {@code INVALID_MEMBER} / {@code INVALID_MEMBERSHIP_CHANGE} (e.g.
+     *                              already a member: an earlier attempt of this call may have added it),
+     *                              409 {@code MEMBERSHIP_CHANGE_REFUSED} (another change in flight, the
+     *                              learner lags)
+     */
+    public Membership addMember(String id, String raftAddress, String httpAddress, boolean learner) {
+        byte[] body = json.write(json.member(id, raftAddress, httpAddress, learner));
+        return membershipCall("POST", "/cluster/members", body, "add member " + id);
+    }
+
+    /** Promotes a learner to voter ({@code POST /cluster/members/{id}/promote}); refused (409) while it lags. */
+    public Membership promote(String id) {
+        return membershipCall("POST", "/cluster/members/" + segment(id) + "/promote", new byte[0], "promote " + id);
+    }
+
+    /** Removes a member ({@code DELETE /cluster/members/{id}}). */
+    public Membership removeMember(String id) {
+        return membershipCall("DELETE", "/cluster/members/" + segment(id), null, "remove member " + id);
+    }
+
+    /** Moves leadership to the voter {@code id} ({@code POST /cluster/leader}); returns once it leads. */
+    public void transferLeadership(String id) {
+        byte[] body = json.write(json.leader(id));
+        call("POST", "/cluster/leader", body, true, null, (reply, ambiguous) -> {
+            if (reply.status() == 200) {
+                return null;
+            }
+            throw reply.error();
+        }, "transfer leadership to " + id);
+    }
+
+    private Membership membershipCall(String method, String path, byte[] body, String what) {
+        return call(method, path, body, true, null, (reply, ambiguous) -> {
+            if (reply.status() == 200) {
+                return JsonCodec.membership(reply.body());
+            }
+            if (ambiguous) {
+                throw new LedgerErrorException(reply.status(), reply.code(), reply.message()
+                        + " (an earlier attempt of this call, whose outcome was unknown, may have done it:"
+                        + " check with 'status')");
+            }
+            throw reply.error();
+        }, what);
+    }
+
     /** The cluster as a node that answers sees it (the leader's view when a leader is known). */
     public ClusterStatus clusterStatus() {
         return call("GET", "/cluster", null, false, null, (reply, ambiguous) -> statusReply(reply), "cluster status");

@@ -33,7 +33,8 @@ class LedgerMainTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "local", "node", "account", "account create", "balance", "accounts", "transfer",
-            "history", "status", "demo", "bench"})
+            "history", "status", "demo", "bench", "member", "member add", "member promote", "member remove",
+            "leader", "leader transfer"})
     void everyCommandHasHelp(String command) {
         String[] args = (command + " --help").trim().split(" ");
 
@@ -115,6 +116,41 @@ class LedgerMainTest {
         assertThat(lines).hasSize(3);
         assertThat(lines.get(1)).contains("n1").contains("LEADER").contains("4");
         assertThat(lines.get(2)).contains("unreachable");
+    }
+
+    @Test
+    void memberAddPostsTheNewMemberAndPrintsTheConfiguration() {
+        node.on("POST /cluster/members", json(200, "{\"voters\":[\"n1\",\"n2\",\"n3\"],\"learners\":[\"n4\"]}"));
+
+        assertThat(run("member", "add", "n4", "--raft", "10.0.0.4:7001", "--http", "10.0.0.4:8081", "--learner",
+                "--server", node.url().toString())).isZero();
+
+        assertThat(out.toString()).contains("added n4 as a learner").contains("voters n1,n2,n3; learners n4");
+        FakeNode.Received sent = node.received().get(0);
+        assertThat(sent.body()).contains("\"id\":\"n4\"").contains("\"raftAddress\":\"10.0.0.4:7001\"")
+                .contains("\"httpAddress\":\"10.0.0.4:8081\"").contains("\"learner\":true");
+    }
+
+    @Test
+    void refusedPromotionExitsNonZeroWithTheServersReason() {
+        node.on("POST /cluster/members/n4/promote", json(409, "{\"error\":\"MEMBERSHIP_CHANGE_REFUSED\","
+                + "\"message\":\"learner n4 lags the leader by 5000 entries\"}"));
+
+        assertThat(run("member", "promote", "n4", "--server", node.url().toString())).isNotZero();
+
+        assertThat(err.toString()).contains("lags the leader");
+    }
+
+    @Test
+    void memberRemoveAndLeaderTransferUseTheirRoutes() {
+        node.on("DELETE /cluster/members/n2", json(200, "{\"voters\":[\"n1\",\"n3\"],\"learners\":[]}"));
+        node.on("POST /cluster/leader", json(200, "{\"leaderId\":\"n3\"}"));
+
+        assertThat(run("member", "remove", "n2", "--server", node.url().toString())).isZero();
+        assertThat(run("leader", "transfer", "n3", "--server", node.url().toString())).isZero();
+
+        assertThat(out.toString()).contains("removed n2: voters n1,n3").contains("leader is now n3");
+        assertThat(node.received().get(1).body()).contains("\"id\":\"n3\"");
     }
 
     @Test

@@ -5,8 +5,10 @@ import io.raftkit.core.quorum.VoteResult;
 import io.raftkit.spi.ClusterConfig;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The leader's progress for every member, the votes of an election, and the quorum rules of the
@@ -14,6 +16,7 @@ import java.util.Map;
  */
 public final class ProgressTracker {
 
+    private final String self;
     private final int maxInflightMsgs;
     private final long maxInflightBytes;
     private ClusterConfig config;
@@ -21,18 +24,28 @@ public final class ProgressTracker {
     private final Map<String, Progress> progress = new LinkedHashMap<>();
     private final Map<String, Boolean> votes = new HashMap<>();
 
-    public ProgressTracker(ClusterConfig config, int maxInflightMsgs, long maxInflightBytes) {
+    /**
+     * @param self the local node: it always has a progress, even while it is not a member (a
+     *             leader that is not in the configuration it is committing still counts its log)
+     */
+    public ProgressTracker(String self, ClusterConfig config, int maxInflightMsgs, long maxInflightBytes) {
+        this.self = self;
         this.maxInflightMsgs = maxInflightMsgs;
         this.maxInflightBytes = maxInflightBytes;
         setConfig(config, 1);
     }
 
-    /** Switches to a new configuration; members kept keep their progress. */
+    /**
+     * Switches to a new configuration: members that stay keep their progress, new members (voters
+     * and learners) start probing at {@code nextIndex}, removed ones are forgotten.
+     */
     public void setConfig(ClusterConfig newConfig, long nextIndex) {
         this.config = newConfig;
         this.quorum = new JointConfig(newConfig);
-        progress.keySet().retainAll(newConfig.allVoters());
-        for (String id : newConfig.allVoters()) {
+        Set<String> keep = new HashSet<>(newConfig.members());
+        keep.add(self);
+        progress.keySet().retainAll(keep);
+        for (String id : keep) {
             progress.computeIfAbsent(id, k -> new Progress(nextIndex, maxInflightMsgs, maxInflightBytes));
         }
     }
@@ -41,9 +54,9 @@ public final class ProgressTracker {
         return config;
     }
 
-    /** Whether {@code id} votes in the current configuration. */
+    /** Whether {@code id} votes in the current configuration (either half of a joint one). */
     public boolean isVoter(String id) {
-        return progress.containsKey(id);
+        return config.isVoter(id);
     }
 
     /** Forgets all progress: every member restarts probing at {@code nextIndex}. */
@@ -88,6 +101,9 @@ public final class ProgressTracker {
 
     /** Records a vote; only the first vote of each member in an election counts. */
     public void recordVote(String id, boolean granted) {
+        if (!config.isVoter(id)) {
+            return; // a learner's or a stranger's vote never counts
+        }
         votes.putIfAbsent(id, granted);
     }
 

@@ -77,6 +77,12 @@ public final class NettyTransport implements Transport {
     private ChannelGroup channels;
     private Channel serverChannel;
     private IoSetup io;
+    // Set once by start; what updateMembers needs to open connections to new members.
+    private Pipelines pipelines;
+    private Bootstrap dialler;
+    private Backoff backoff;
+    /** Each member's address, this node included, as of the last start or update (guarded by lifecycle). */
+    private Map<String, InetSocketAddress> addresses = Map.of();
 
     /** A transport whose metrics go to a private {@link SimpleMeterRegistry} (see {@link #meterRegistry()}). */
     public NettyTransport(NettyTransportConfig config) {
@@ -123,12 +129,16 @@ public final class NettyTransport implements Transport {
                     new DefaultThreadFactory("raftkit-netty-" + self, true), io.handlerFactory());
             channels = new DefaultChannelGroup("raftkit-" + self, GlobalEventExecutor.INSTANCE);
             // Nothing reaches the handler once close() has begun.
+            // Nor from a member removed since its connection was accepted: the dispatch checks the
+            // members in force, so once updateMembers returns its messages stop at once.
+            MemberIds[] memberIds = new MemberIds[1];
             Consumer<Message> whileOpen = message -> {
-                if (state == State.STARTED) {
+                if (state == State.STARTED && memberIds[0].contains(message.from())) {
                     inbound.accept(message);
                 }
             };
             Pipelines pipelines = new Pipelines(config, context, meters, tls, whileOpen, channels);
+            memberIds[0] = pipelines.members();
             InetSocketAddress bindAddress = config.bindAddressOverride().orElse(context.selfAddress());
             try {
                 serverChannel = new ServerBootstrap()
@@ -145,7 +155,7 @@ public final class NettyTransport implements Transport {
                 group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
                 throw new IllegalStateException("node " + self + " cannot listen on " + bindAddress + ": " + e, e);
             }
-            Bootstrap dialler = new Bootstrap()
+            dialler = new Bootstrap()
                     .channel(io.channel())
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
                     .option(ChannelOption.TCP_NODELAY, true)
@@ -154,30 +164,108 @@ public final class NettyTransport implements Transport {
                     // the high mark and resumes when the socket has taken the backlog.
                     .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 << 10, 1 << 20));
             io.tune(dialler);
-            Backoff backoff = new Backoff(config.reconnectBackoffMin().toMillis(),
+            backoff = new Backoff(config.reconnectBackoffMin().toMillis(),
                     config.reconnectBackoffMax().toMillis(), () -> ThreadLocalRandom.current().nextDouble());
+            this.pipelines = pipelines;
+            metrics = meters;
             Map<String, Peer> connections = new HashMap<>();
             for (String id : peerIds) {
-                InetSocketAddress address = context.members().get(id);
-                // Both lanes on one event loop: a lane's socket never blocks it, and the peer's
-                // state stays on one thread.
-                EventLoop loop = group.next();
-                connections.put(id, new Peer(lane -> {
-                    DropOldestQueue<Message> queue = lane == Lane.DATA
-                            ? new DropOldestQueue<>(config.outboundQueueCapacity(), config.outboundQueueBytes(),
-                                    WireLimits::queuedBytes)
-                            : new DropOldestQueue<>(config.outboundQueueCapacity());
-                    PeerConnection connection = new PeerConnection(self, id, lane, address, loop, dialler,
-                            pipelines, queue, meters.peer(id), backoff, config.maxFrameBytes());
-                    meters.queueGauges(id, lane, connection::queued, connection::queuedBytes);
-                    return connection;
-                }));
+                connections.put(id, newPeer(id, context.members().get(id)));
             }
             peers = Map.copyOf(connections);
-            metrics = meters;
+            addresses = Map.copyOf(context.members());
             state = State.STARTED;
             log.info("{}: transport of cluster {} listening on {} ({}{})", self, context.clusterId(),
                     serverChannel.localAddress(), io.name(), tls != null ? ", mutual TLS" : "");
+        }
+    }
+
+    /** The connections to one peer; under the lifecycle lock, once start has set up the dialler. */
+    private Peer newPeer(String id, InetSocketAddress address) {
+        TransportMetrics meters = metrics;
+        meters.addPeer(id);
+        // Both lanes on one event loop: a lane's socket never blocks it, and the peer's state
+        // stays on one thread.
+        EventLoop loop = group.next();
+        return new Peer(lane -> {
+            DropOldestQueue<Message> queue = lane == Lane.DATA
+                    ? new DropOldestQueue<>(config.outboundQueueCapacity(), config.outboundQueueBytes(),
+                            WireLimits::queuedBytes)
+                    : new DropOldestQueue<>(config.outboundQueueCapacity());
+            PeerConnection connection = new PeerConnection(nodeId, id, lane, address, loop, dialler,
+                    pipelines, queue, meters.peer(id), backoff, config.maxFrameBytes());
+            meters.queueGauges(id, lane, connection::queued, connection::queuedBytes);
+            return connection;
+        });
+    }
+
+    /**
+     * Makes {@code members} the members: a new one gets its connections (opened on the first
+     * message) and its handshakes are accepted; a removed one's connections, both directions, are
+     * closed, its queued messages dropped, and its handshakes refused from now on (counted as
+     * {@code unknown_node} in {@code raft.transport.connections.rejected}); a member whose address
+     * changed is dialled at the new one. Does not wait for the connections to close.
+     *
+     * @throws IllegalArgumentException if a node id is longer than {@value WireLimits#MAX_ID_CHARS} characters
+     */
+    @Override
+    public void updateMembers(Map<String, InetSocketAddress> members) {
+        Objects.requireNonNull(members, "members");
+        members.keySet().forEach(id -> {
+            if (id.length() > WireLimits.MAX_ID_CHARS) {
+                throw new IllegalArgumentException("node ids must be at most " + WireLimits.MAX_ID_CHARS
+                        + " characters: " + id);
+            }
+        });
+        synchronized (lifecycle) {
+            if (state != State.STARTED) {
+                return;
+            }
+            Map<String, InetSocketAddress> next = new HashMap<>(members);
+            next.put(nodeId, addresses.get(nodeId)); // we listen where we listen
+            if (next.keySet().equals(addresses.keySet())
+                    && next.keySet().stream().allMatch(id -> sameAddress(next.get(id), addresses.get(id)))) {
+                return;
+            }
+            // Membership first: from here on a removed member's handshakes and messages are refused.
+            pipelines.members().set(next.keySet());
+            Map<String, Peer> current = new HashMap<>(peers);
+            for (String id : addresses.keySet()) {
+                if (!id.equals(nodeId) && (!next.containsKey(id) || !sameAddress(next.get(id), addresses.get(id)))) {
+                    Peer gone = current.remove(id);
+                    if (gone != null) {
+                        gone.close();
+                    }
+                    if (!next.containsKey(id)) {
+                        metrics.removePeer(id);
+                        closeAcceptedFrom(id);
+                        log.info("{}: {} is no longer a member; its connections are closed", nodeId, id);
+                    }
+                }
+            }
+            for (Map.Entry<String, InetSocketAddress> member : next.entrySet()) {
+                String id = member.getKey();
+                if (!id.equals(nodeId) && !current.containsKey(id)) {
+                    current.put(id, newPeer(id, member.getValue()));
+                    log.info("{}: member {} at {}", nodeId, id, member.getValue());
+                }
+            }
+            peers = Map.copyOf(current);
+            addresses = Map.copyOf(next);
+        }
+    }
+
+    /** Same host (as written, resolved or not) and port: a configuration carries addresses unresolved. */
+    private static boolean sameAddress(InetSocketAddress a, InetSocketAddress b) {
+        return a.getPort() == b.getPort() && a.getHostString().equals(b.getHostString());
+    }
+
+    /** Closes the connections a removed member opened to us (those we opened are its Peer's). */
+    private void closeAcceptedFrom(String peerId) {
+        for (Channel channel : channels) {
+            if (peerId.equals(channel.attr(Handshake.PEER_ID).get()) && channel.parent() != null) {
+                channel.close();
+            }
         }
     }
 

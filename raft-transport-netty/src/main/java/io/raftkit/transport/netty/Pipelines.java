@@ -26,6 +26,7 @@ final class Pipelines {
     private final TlsContexts tls;
     private final Consumer<Message> inbound;
     private final ChannelGroup channels;
+    private final MemberIds members;
 
     Pipelines(NettyTransportConfig config, TransportContext context, TransportMetrics metrics, TlsContexts tls,
               Consumer<Message> inbound, ChannelGroup channels) {
@@ -35,6 +36,12 @@ final class Pipelines {
         this.metrics = metrics;
         this.tls = tls;
         this.inbound = inbound;
+        this.members = new MemberIds(context.members().keySet());
+    }
+
+    /** The members whose handshakes accepted connections take; the transport updates them. */
+    MemberIds members() {
+        return members;
     }
 
     ChannelInitializer<Channel> accepted() {
@@ -48,7 +55,7 @@ final class Pipelines {
                 }
                 addCodec(p);
                 p.addLast("handshake", new ServerHandshakeHandler(context.clusterId(), context.nodeId(),
-                        context.members().keySet(), config.handshakeTimeout().toMillis()));
+                        members, config.handshakeTimeout().toMillis()));
                 p.addLast("dispatch", new InboundDispatcher(context.nodeId(), inbound, metrics));
                 p.addLast("guard", new ConnectionGuard(context.nodeId(), "inbound", metrics));
             }

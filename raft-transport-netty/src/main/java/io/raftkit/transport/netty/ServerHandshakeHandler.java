@@ -4,12 +4,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.raftkit.transport.netty.proto.Frame;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Accepting side of the handshake: the first frame must be a Hello from a member of this cluster
+ * Accepting side of the handshake: the first frame must be a Hello from a current member of this cluster
  * speaking this protocol version, within the handshake timeout; with TLS, the member's
  * certificate must name the node id it claims ({@link PeerCertificates}). On success it answers with this
  * node's Hello, records the peer's id on the channel and leaves the pipeline; on failure it
@@ -22,11 +21,11 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
 
     private final String clusterId;
     private final String selfId;
-    private final Set<String> members;
+    private final MemberIds members;
     private final Frame ourHello;
     private final HandshakeDeadline deadline;
 
-    ServerHandshakeHandler(String clusterId, String selfId, Set<String> members, long timeoutMillis) {
+    ServerHandshakeHandler(String clusterId, String selfId, MemberIds members, long timeoutMillis) {
         this.clusterId = clusterId;
         this.selfId = selfId;
         this.members = members;

@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.raftkit.spi.message.InvalidReason;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
@@ -14,7 +13,8 @@ import java.util.function.Supplier;
 
 /**
  * The transport's meters, all named {@code raft.transport.*} and tagged with this node's id.
- * Meters are created once, up front, for every member: the hot path only increments.
+ * Meters are created up front for every member, and for a member added later when it is added:
+ * the hot path only increments.
  */
 final class TransportMetrics {
 
@@ -24,21 +24,20 @@ final class TransportMetrics {
 
     private final MeterRegistry registry;
     private final String node;
-    private final Map<String, PeerMeters> peers;
+    private final Map<String, PeerMeters> peers = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
     private final DistributionSummary framesIn;
     private final DistributionSummary framesOut;
-    private final List<Gauge> gauges = new ArrayList<>();
+    /** Queue gauges by peer, so a removed member's go with it. */
+    private final Map<String, List<Gauge>> gauges = new java.util.concurrent.ConcurrentHashMap<>();
 
     TransportMetrics(MeterRegistry registry, String node, Collection<String> peerIds) {
         this.registry = registry;
         this.node = node;
-        Map<String, PeerMeters> byPeer = new java.util.HashMap<>();
         for (String peer : peerIds) {
-            byPeer.put(peer, new PeerMeters(peer));
+            peers.put(peer, new PeerMeters(peer));
         }
-        byPeer.put(UNKNOWN_PEER, new PeerMeters(UNKNOWN_PEER));
-        this.peers = Map.copyOf(byPeer);
+        peers.put(UNKNOWN_PEER, new PeerMeters(UNKNOWN_PEER));
         for (RejectReason reason : RejectReason.values()) {
             rejected.put(reason, Counter.builder(PREFIX + "connections.rejected")
                     .description("Connections closed for breaking the protocol or failing TLS")
@@ -54,6 +53,23 @@ final class TransportMetrics {
         return meters != null ? meters : peers.get(UNKNOWN_PEER);
     }
 
+    /** Creates the meters of a member added after start (a member seen before keeps its counters). */
+    void addPeer(String peerId) {
+        peers.computeIfAbsent(peerId, PeerMeters::new);
+    }
+
+    /**
+     * A member was removed: its queue gauges go (they point into closed queues); its counters keep
+     * their totals, and count under {@link #UNKNOWN_PEER} from now on.
+     */
+    void removePeer(String peerId) {
+        List<Gauge> removed = gauges.remove(peerId);
+        if (removed != null) {
+            removed.forEach(registry::remove);
+        }
+        peers.remove(peerId);
+    }
+
     void rejected(RejectReason reason) {
         rejected.get(reason).increment();
     }
@@ -67,17 +83,18 @@ final class TransportMetrics {
      * queue weighs them), removed again by {@link #close}.
      */
     void queueGauges(String peer, Lane lane, Supplier<Number> size, Supplier<Number> bytes) {
-        gauges.add(Gauge.builder(PREFIX + "queue.size", size)
+        List<Gauge> mine = gauges.computeIfAbsent(peer, p -> new java.util.concurrent.CopyOnWriteArrayList<>());
+        mine.add(Gauge.builder(PREFIX + "queue.size", size)
                 .description("Messages waiting in the outbound queue of a peer's lane")
                 .tags("node", node, "peer", peer, "lane", lane.tag()).strongReference(true).register(registry));
-        gauges.add(Gauge.builder(PREFIX + "queue.bytes", bytes).baseUnit("bytes")
+        mine.add(Gauge.builder(PREFIX + "queue.bytes", bytes).baseUnit("bytes")
                 .description("Bytes waiting in the outbound queue of a peer's lane")
                 .tags("node", node, "peer", peer, "lane", lane.tag()).strongReference(true).register(registry));
     }
 
     /** Removes the gauges that point into this transport (counters keep their totals). */
     void close() {
-        gauges.forEach(registry::remove);
+        gauges.values().forEach(list -> list.forEach(registry::remove));
         gauges.clear();
     }
 

@@ -281,14 +281,23 @@ final class WireCodec {
                 .setIndex(meta.index()).setTerm(meta.term())
                 .setConfig(io.raftkit.transport.netty.proto.ClusterConfig.newBuilder()
                         .addAllVoters(meta.config().voters())
-                        .addAllOutgoingVoters(meta.config().outgoingVoters()))
+                        .addAllOutgoingVoters(meta.config().outgoingVoters())
+                        .addAllLearners(meta.config().learners())
+                        .putAllAddresses(meta.config().addresses())
+                        .setClusterId(meta.config().clusterId()))
                 .build();
     }
 
     private static SnapshotMeta decodeMeta(io.raftkit.transport.netty.proto.SnapshotMeta meta) {
         var config = meta.getConfig();
-        return new SnapshotMeta(meta.getIndex(), meta.getTerm(), new ClusterConfig(
-                new HashSet<>(config.getVotersList()), new HashSet<>(config.getOutgoingVotersList())));
+        try {
+            return new SnapshotMeta(meta.getIndex(), meta.getTerm(), new ClusterConfig(
+                    new HashSet<>(config.getVotersList()), new HashSet<>(config.getOutgoingVotersList()),
+                    new HashSet<>(config.getLearnersList()), config.getAddressesMap(), config.getClusterId()));
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException(RejectReason.MALFORMED_FRAME, "invalid snapshot configuration: "
+                    + e.getMessage());
+        }
     }
 
     /** The one copy of a payload out of the frame (the ByteString aliases the frame buffer). */

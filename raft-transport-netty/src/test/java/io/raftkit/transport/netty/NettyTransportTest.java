@@ -178,6 +178,54 @@ class NettyTransportTest {
     }
 
     @Test
+    void removedMemberIsDisconnectedAndItsHandshakesRefusedAndCounted() {
+        Map<String, InetSocketAddress> members = TestNodes.members(List.of("n1", "n2"));
+        NettyTransport a = open(TestNodes.config().build());
+        ConcurrentLinkedQueue<Message> inboxA = new ConcurrentLinkedQueue<>();
+        a.start(TestNodes.context("n1", members), inboxA::add);
+        NettyTransport b = open(TestNodes.config().build());
+        b.start(TestNodes.context("n2", members), m -> { });
+        Heartbeat before = new Heartbeat("n2", "n1", 1, 1, 0);
+        await().atMost(WAIT).until(() -> {
+            b.send(before);
+            return inboxA.contains(before);
+        });
+
+        a.updateMembers(Map.of("n1", members.get("n1")));
+
+        Heartbeat after = new Heartbeat("n2", "n1", 1, 2, 0);
+        await().atMost(WAIT).until(() -> {
+            b.send(after);
+            return counter(a.meterRegistry(), "raft.transport.connections.rejected", "reason", "unknown_node") >= 1;
+        });
+        assertThat(inboxA).doesNotContain(after);
+        assertThat(a.meterRegistry().find("raft.transport.queue.size").tag("peer", "n2").gauges())
+                .as("the removed member's queue gauges").isEmpty();
+        a.send(new Heartbeat("n1", "n2", 1, 3, 0));
+        assertThat(counter(a.meterRegistry(), "raft.transport.messages.dropped", "reason", "unknown_peer"))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void memberAddedAtRunTimeIsReachedAtItsAddress() {
+        Map<String, InetSocketAddress> members = TestNodes.members(List.of("n1", "n2"));
+        NettyTransport a = open(TestNodes.config().build());
+        a.start(TestNodes.context("n1", Map.of("n1", members.get("n1"))), m -> { });
+        NettyTransport b = open(TestNodes.config().build());
+        ConcurrentLinkedQueue<Message> inboxB = new ConcurrentLinkedQueue<>();
+        b.start(TestNodes.context("n2", members), inboxB::add);
+
+        a.updateMembers(members);
+
+        Heartbeat ping = new Heartbeat("n1", "n2", 1, 1, 0);
+        await().atMost(WAIT).until(() -> {
+            a.send(ping);
+            return inboxB.contains(ping);
+        });
+        assertThat(counter(a.meterRegistry(), "raft.transport.messages.sent", "peer", "n2")).isPositive();
+    }
+
+    @Test
     void metricsCountMessagesAndBytesPerPeerOnBothSides() {
         Pair pair = pair(b -> b);
         for (int i = 0; i < 100; i++) {
