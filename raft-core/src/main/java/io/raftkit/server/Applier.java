@@ -128,6 +128,7 @@ final class Applier implements Runnable {
                 ApplyBatch b = queue.poll();
                 if (b != null) {
                     process(b);
+                    server.applyBatchDone(); // the answers to forwarded commands leave, one message per follower
                     continue;
                 }
                 if (stopping) {
@@ -147,6 +148,7 @@ final class Applier implements Runnable {
         } finally {
             ended = true;
             failAll();
+            server.applyBatchDone();
         }
     }
 

@@ -8,11 +8,15 @@ import io.raftkit.spi.message.Message;
 import io.raftkit.spi.message.ReadIndexRequest;
 import io.raftkit.spi.message.ReadIndexResponse;
 import io.raftkit.spi.message.RouteStatus;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -27,9 +31,14 @@ import java.util.function.Consumer;
  * ReadIndex rounds with local reads; a lease request is answered at once while the leader's lease
  * holds.
  *
+ * <p>Answers are batched: they queue until the host calls {@link #flush()}, which sends each
+ * sender's in one {@link ForwardResponse} and one {@link ReadIndexResponse}, split where a batch
+ * would pass {@code maxBatchBytes}. The host flushes at the end of each loop turn and after each
+ * apply batch, so the answers one apply batch produces for a follower leave in one message.
+ *
  * <p>{@link #onForward}, {@link #onReadIndexRequest}, {@link #readConfirmed} and
- * {@link #leadershipLost} run on the host's loop thread; {@link #commandDone} may run on any
- * thread (the host learns a command's outcome where it applies it).
+ * {@link #leadershipLost} run on the host's loop thread; {@link #commandDone} and {@link #flush()}
+ * may run on any thread (the host learns a command's outcome where it applies it).
  *
  * <b>Internal</b>: public only so the simulator drives the very code the runtime runs.
  */
@@ -66,6 +75,27 @@ public final class ForwardServer {
     private record RemoteRead(String from, long requestId) {
     }
 
+    /** An answer waiting for the next {@link #flush()}. */
+    private sealed interface Outgoing permits WriteAnswer, ReadAnswer {
+        String to();
+
+        long sizeBytes();
+    }
+
+    private record WriteAnswer(String to, ForwardResponse.Answer answer) implements Outgoing {
+        @Override
+        public long sizeBytes() {
+            return answer.sizeBytes();
+        }
+    }
+
+    private record ReadAnswer(String to, ReadIndexResponse.Answer answer) implements Outgoing {
+        @Override
+        public long sizeBytes() {
+            return answer.sizeBytes();
+        }
+    }
+
     /** Request ids of commands each sender forwarded lately: a duplicated message is not proposed twice. */
     private static final int REMEMBERED_IDS = 1 << 14;
 
@@ -73,6 +103,8 @@ public final class ForwardServer {
     private final Host host;
     private final Consumer<Message> send;
     private final int maxPerSender;
+    private final long maxBatchBytes;
+    private final ConcurrentLinkedQueue<Outgoing> answers = new ConcurrentLinkedQueue<>();
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     private final Map<Long, RemoteRead> reads = new HashMap<>();
     private final Map<String, java.util.LinkedHashSet<Long>> seen = new HashMap<>();
@@ -80,10 +112,13 @@ public final class ForwardServer {
     private long nextReadId;
 
     /**
-     * @param maxPerSender requests one sender may have in flight here
-     * @param metrics      told of every request taken and refused
+     * @param maxPerSender  requests one sender may have in flight here
+     * @param maxBatchBytes the most one batch of answers may weigh (the transport's
+     *                      {@code maxMessageBytes()}); a single answer is sent alone whatever it weighs
+     * @param metrics       told of every request taken and refused
      */
-    public ForwardServer(String self, Host host, Consumer<Message> send, int maxPerSender, ForwardMetrics metrics) {
+    public ForwardServer(String self, Host host, Consumer<Message> send, int maxPerSender, long maxBatchBytes,
+                         ForwardMetrics metrics) {
         this.self = Objects.requireNonNull(self, "self");
         this.host = Objects.requireNonNull(host, "host");
         this.send = Objects.requireNonNull(send, "send");
@@ -91,6 +126,10 @@ public final class ForwardServer {
             throw new IllegalArgumentException("maxPerSender must be >= 1, was " + maxPerSender);
         }
         this.maxPerSender = maxPerSender;
+        if (maxBatchBytes < 1) {
+            throw new IllegalArgumentException("maxBatchBytes must be >= 1, was " + maxBatchBytes);
+        }
+        this.maxBatchBytes = maxBatchBytes;
         this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
@@ -119,35 +158,41 @@ public final class ForwardServer {
         return n == null ? 0 : n.get();
     }
 
-    /** A forwarded command arrived. */
+    /** Forwarded commands arrived: each is proposed or refused on its own. */
     public void onForward(ForwardRequest m) {
+        for (ForwardRequest.Command c : m.commands()) {
+            onForward(m.from(), m.term(), c);
+        }
+    }
+
+    private void onForward(String from, long term, ForwardRequest.Command c) {
         // the transport may deliver a message twice; a command is proposed at most once per request
         // id (its answer goes back once; a sender that misses it times out with an unknown outcome)
-        java.util.LinkedHashSet<Long> ids = seen.computeIfAbsent(m.from(), k -> new java.util.LinkedHashSet<>());
-        if (ids.contains(m.requestId())) {
+        java.util.LinkedHashSet<Long> ids = seen.computeIfAbsent(from, k -> new java.util.LinkedHashSet<>());
+        if (ids.contains(c.requestId())) {
             return;
         }
         if (!host.canPropose()) {
-            refuseWrite(m, RouteStatus.NOT_LEADER);
+            refuseWrite(from, c.requestId(), RouteStatus.NOT_LEADER);
             return;
         }
-        if (m.term() < host.term()) {
+        if (term < host.term()) {
             // sent before this term began (the sender learns of a leader only from that leader's
             // term): a copy may have reached this node's previous incarnation or term and been
             // proposed there, so proposing it again could apply it twice
-            refuseWrite(m, RouteStatus.UNKNOWN_OUTCOME);
+            refuseWrite(from, c.requestId(), RouteStatus.UNKNOWN_OUTCOME);
             return;
         }
-        if (!acquire(m.from())) {
-            refuseWrite(m, RouteStatus.OVERLOADED);
+        if (!acquire(from)) {
+            refuseWrite(from, c.requestId(), RouteStatus.OVERLOADED);
             return;
         }
-        ids.add(m.requestId());
+        ids.add(c.requestId());
         if (ids.size() > REMEMBERED_IDS) {
             ids.remove(ids.iterator().next());
         }
         metrics.accepted(false);
-        host.propose(new Forwarded(m.from(), m.requestId(), m.command()));
+        host.propose(new Forwarded(from, c.requestId(), c.command()));
     }
 
     /**
@@ -156,39 +201,45 @@ public final class ForwardServer {
      */
     public void commandDone(Forwarded command, RouteStatus status, byte[] result) {
         release(command.from());
-        send.accept(new ForwardResponse(self, command.from(), host.term(), command.requestId(), status,
-                result == null ? EMPTY : result, status == RouteStatus.NOT_LEADER ? host.leaderHint() : null));
+        answers.add(new WriteAnswer(command.from(), new ForwardResponse.Answer(command.requestId(), status,
+                result == null ? EMPTY : result, status == RouteStatus.NOT_LEADER ? host.leaderHint() : null)));
     }
 
-    /** A read-index request arrived. */
+    /** Read-index requests arrived: each is answered or refused on its own. */
     public void onReadIndexRequest(ReadIndexRequest m) {
+        for (ReadIndexRequest.Read r : m.reads()) {
+            onRead(m.from(), r);
+        }
+    }
+
+    private void onRead(String from, ReadIndexRequest.Read r) {
         if (!host.canPropose()) {
-            refuseRead(m.from(), m.requestId(), RouteStatus.NOT_LEADER);
+            refuseRead(from, r.requestId(), RouteStatus.NOT_LEADER);
             return;
         }
-        if (m.lease()) {
+        if (r.lease()) {
             long index = host.leaseReadIndex();
             if (index >= 0) {
                 metrics.accepted(true);
-                send.accept(new ReadIndexResponse(self, m.from(), host.term(), m.requestId(), RouteStatus.OK, index,
-                        null));
+                answers.add(new ReadAnswer(from, new ReadIndexResponse.Answer(r.requestId(), RouteStatus.OK, index,
+                        null)));
                 return;
             }
         }
-        if (!acquire(m.from())) {
-            refuseRead(m.from(), m.requestId(), RouteStatus.OVERLOADED);
+        if (!acquire(from)) {
+            refuseRead(from, r.requestId(), RouteStatus.OVERLOADED);
             return;
         }
         long readId = -(++nextReadId);
         try {
             host.readIndex(readId);
         } catch (NotLeaderException e) {
-            release(m.from());
-            refuseRead(m.from(), m.requestId(), RouteStatus.NOT_LEADER);
+            release(from);
+            refuseRead(from, r.requestId(), RouteStatus.NOT_LEADER);
             return;
         }
         metrics.accepted(true);
-        reads.put(readId, new RemoteRead(m.from(), m.requestId()));
+        reads.put(readId, new RemoteRead(from, r.requestId()));
     }
 
     /**
@@ -202,7 +253,8 @@ public final class ForwardServer {
             return rs.requestId() < 0;
         }
         release(r.from());
-        send.accept(new ReadIndexResponse(self, r.from(), host.term(), r.requestId(), RouteStatus.OK, rs.index(), null));
+        answers.add(new ReadAnswer(r.from(), new ReadIndexResponse.Answer(r.requestId(), RouteStatus.OK, rs.index(),
+                null)));
         return true;
     }
 
@@ -214,21 +266,63 @@ public final class ForwardServer {
             it.remove();
             release(r.from());
             metrics.refused(true, RouteStatus.NOT_LEADER);
-            send.accept(new ReadIndexResponse(self, r.from(), host.term(), r.requestId(), RouteStatus.NOT_LEADER, 0,
-                    newLeader));
+            answers.add(new ReadAnswer(r.from(), new ReadIndexResponse.Answer(r.requestId(), RouteStatus.NOT_LEADER, 0,
+                    newLeader)));
         }
     }
 
-    private void refuseWrite(ForwardRequest m, RouteStatus status) {
+    private void refuseWrite(String to, long requestId, RouteStatus status) {
         metrics.refused(false, status);
-        send.accept(new ForwardResponse(self, m.from(), host.term(), m.requestId(), status, EMPTY,
-                status == RouteStatus.NOT_LEADER ? host.leaderHint() : null));
+        answers.add(new WriteAnswer(to, new ForwardResponse.Answer(requestId, status, EMPTY,
+                status == RouteStatus.NOT_LEADER ? host.leaderHint() : null)));
     }
 
     private void refuseRead(String to, long requestId, RouteStatus status) {
         metrics.refused(true, status);
-        send.accept(new ReadIndexResponse(self, to, host.term(), requestId, status, 0,
-                status == RouteStatus.NOT_LEADER ? host.leaderHint() : null));
+        answers.add(new ReadAnswer(to, new ReadIndexResponse.Answer(requestId, status, 0,
+                status == RouteStatus.NOT_LEADER ? host.leaderHint() : null)));
+    }
+
+    /**
+     * Sends the answers queued since the last flush: per sender one {@link ForwardResponse} and one
+     * {@link ReadIndexResponse}, each split where it would pass {@code maxBatchBytes}. Any thread;
+     * two threads flushing at once each send what they took.
+     */
+    public void flush() {
+        if (answers.isEmpty()) {
+            return;
+        }
+        Map<String, List<ForwardResponse.Answer>> writes = new LinkedHashMap<>();
+        Map<String, List<ReadIndexResponse.Answer>> readAnswers = new LinkedHashMap<>();
+        Map<String, long[]> writeBytes = new HashMap<>();
+        Map<String, long[]> readBytes = new HashMap<>();
+        long term = host.term();
+        Outgoing o;
+        while ((o = answers.poll()) != null) {
+            if (o instanceof WriteAnswer w) {
+                List<ForwardResponse.Answer> batch = writes.computeIfAbsent(w.to(), k -> new ArrayList<>());
+                long[] bytes = writeBytes.computeIfAbsent(w.to(), k -> new long[1]);
+                if (!batch.isEmpty() && bytes[0] + w.sizeBytes() > maxBatchBytes) {
+                    send.accept(new ForwardResponse(self, w.to(), term, List.copyOf(batch)));
+                    batch.clear();
+                    bytes[0] = 0;
+                }
+                batch.add(w.answer());
+                bytes[0] += w.sizeBytes();
+            } else if (o instanceof ReadAnswer r) {
+                List<ReadIndexResponse.Answer> batch = readAnswers.computeIfAbsent(r.to(), k -> new ArrayList<>());
+                long[] bytes = readBytes.computeIfAbsent(r.to(), k -> new long[1]);
+                if (!batch.isEmpty() && bytes[0] + r.sizeBytes() > maxBatchBytes) {
+                    send.accept(new ReadIndexResponse(self, r.to(), term, List.copyOf(batch)));
+                    batch.clear();
+                    bytes[0] = 0;
+                }
+                batch.add(r.answer());
+                bytes[0] += r.sizeBytes();
+            }
+        }
+        writes.forEach((to, batch) -> send.accept(new ForwardResponse(self, to, term, batch)));
+        readAnswers.forEach((to, batch) -> send.accept(new ReadIndexResponse(self, to, term, batch)));
     }
 
     private boolean acquire(String sender) {

@@ -9,7 +9,9 @@ import io.raftkit.errors.ServerClosedException;
 import io.raftkit.spi.Transport;
 import io.raftkit.spi.message.ForwardRequest;
 import io.raftkit.spi.message.ForwardResponse;
+import io.raftkit.spi.message.InvalidReason;
 import io.raftkit.spi.message.Message;
+import io.raftkit.spi.message.MessageValidator;
 import io.raftkit.spi.message.ReadIndexRequest;
 import io.raftkit.spi.message.ReadIndexResponse;
 import io.raftkit.spi.message.RouteStatus;
@@ -47,24 +49,38 @@ final class LoopRouting implements RequestRouter.Requests<PendingRequest>, Forwa
         this.requeueRead = requeueRead;
         this.serveAtIndex = serveAtIndex;
         Consumer<Message> send = m -> {
-            if (m instanceof ForwardRequest) {
-                metrics.forwardSent(false);
-            } else if (m instanceof ReadIndexRequest) {
-                metrics.forwardSent(true);
+            if (m instanceof ForwardRequest f) {
+                metrics.forwardSent(false, f.commands().size());
+            } else if (m instanceof ReadIndexRequest r) {
+                metrics.forwardSent(true, r.reads().size());
             }
             transport.send(m);
         };
-        this.router = serving.forwarding() ? new RequestRouter<>(node.nodeId(), this, send, readRetryTicks) : null;
+        long maxBatchBytes = transport.maxMessageBytes();
+        this.router = serving.forwarding()
+                ? new RequestRouter<>(node.nodeId(), this, send, readRetryTicks, maxBatchBytes) : null;
         this.forwardServer = new ForwardServer(node.nodeId(), this, send, serving.maxForwardedPerFollower(),
-                metrics.forwardReceived());
+                maxBatchBytes, metrics.forwardReceived());
     }
 
     boolean forwarding() {
         return router != null;
     }
 
-    /** A forwarding or follower-read message arrived (never for the core). */
+    /**
+     * A forwarding or follower-read message arrived (never for the core). One that is malformed or
+     * not for this node is dropped and counted, as the core does with its own. (Membership is not
+     * checked: a request from a node that left is answered like any other, and does no harm.)
+     */
     void onMessage(Message m) {
+        InvalidReason invalid = MessageValidator.check(m);
+        if (invalid == null && !m.to().equals(node.nodeId())) {
+            invalid = InvalidReason.WRONG_RECIPIENT;
+        }
+        if (invalid != null) {
+            metrics.messageInvalid(m.kind(), invalid);
+            return;
+        }
         switch (m.kind()) {
             case FORWARD_REQUEST -> forwardServer.onForward((ForwardRequest) m);
             case READ_INDEX_REQUEST -> forwardServer.onReadIndexRequest((ReadIndexRequest) m);
@@ -117,6 +133,23 @@ final class LoopRouting implements RequestRouter.Requests<PendingRequest>, Forwa
         while ((p = forwardedIn.poll()) != null) {
             p.fail(closed);
         }
+    }
+
+    /**
+     * Sends what this turn routed and answered: this node's requests to the leader in one message
+     * per kind, other nodes' answers in one message per sender and kind. Any thread (the apply
+     * thread flushes the answers its batch produced; the router is the loop's only).
+     */
+    void flush() {
+        if (router != null) {
+            router.flush();
+        }
+        flushAnswers();
+    }
+
+    /** Sends the queued answers to other nodes' requests. Any thread. */
+    void flushAnswers() {
+        forwardServer.flush();
     }
 
     void tick() {

@@ -267,6 +267,11 @@ final class RaftLoop implements Runnable {
         }
     }
 
+    /** The apply thread finished a batch: the answers it produced for other nodes leave now. */
+    void applyBatchDone() {
+        routing.flushAnswers();
+    }
+
     private void wakeup() {
         if (parked) {
             LockSupport.unpark(thread);
@@ -302,7 +307,8 @@ final class RaftLoop implements Runnable {
                     pipeline.handleReady(node.ready());
                     work = true;
                 }
-                membership.afterTurn(now);
+                membership.afterTurn(now); // may give the transport new members' addresses: before the flush
+                routing.flush(); // what this turn forwarded and answered, one message per peer and kind
                 flushApplyBatch();
                 applyWaitsForHost = node.applyWaitsForHost();
                 publishStatus();
@@ -685,6 +691,7 @@ final class RaftLoop implements Runnable {
         }
         reads.clear();
         routing.close(closed);
+        routing.flushAnswers();
         AdminTask task;
         while ((task = adminTasks.poll()) != null) {
             task.request().fail(closed); // never proposed: nothing was done

@@ -910,6 +910,11 @@ public final class RaftServer implements AutoCloseable {
                 : new ServerClosedException("server " + id + " stopped after a fatal error: " + f, f);
     }
 
+    /** Called by the apply thread after each batch (and after failing what it held at the end). */
+    void applyBatchDone() {
+        loop.applyBatchDone();
+    }
+
     /** Called by the apply thread after it applied entries: the loop may hand out more (back-pressure). */
     void onApplied() {
         loop.onApplied(); // assigned before the apply thread starts

@@ -34,6 +34,11 @@ import java.util.function.Consumer;
  *       the 10,000-seed soak applied a command twice when this router sent it again).</li>
  *   <li>A read has no effect, so it is sent again, under a new id, to the new leader after a
  *       leader change, and to the same node when no answer came within {@code readRetryTicks}.</li>
+ *   <li>Batching: what is routed between two {@link #flush()}es (one loop turn) leaves in one
+ *       {@link ForwardRequest} and one {@link ReadIndexRequest}, each split where it would pass
+ *       {@code maxBatchBytes} (as {@link ForwardRequest.Command#sizeBytes()} counts). A leader
+ *       change flushes first, so a command queued for the old leader leaves to it, as it would
+ *       have without batching, and then fails like every other command in flight there.</li>
  * </ul>
  *
  * <b>Internal</b>: public only so the simulator drives the very code the runtime runs.
@@ -91,6 +96,13 @@ public final class RequestRouter<R> {
     private final Requests<R> requests;
     private final Consumer<Message> send;
     private final int readRetryTicks;
+    private final long maxBatchBytes;
+    /** The commands and reads routed since the last flush, all to {@code batchTarget} in {@code batchTerm}. */
+    private final List<ForwardRequest.Command> commandBatch = new ArrayList<>();
+    private final List<ReadIndexRequest.Read> readBatch = new ArrayList<>();
+    private long commandBatchBytes;
+    private String batchTarget;
+    private long batchTerm;
     private final ArrayDeque<Routed<R>> waiting = new ArrayDeque<>();
     private final Map<Long, Routed<R>> inFlight = new LinkedHashMap<>();
     private String leader;
@@ -101,9 +113,12 @@ public final class RequestRouter<R> {
     /**
      * @param self           this node's id
      * @param readRetryTicks after how many ticks without an answer a read is asked for again
+     * @param maxBatchBytes  the most one batch may weigh (the transport's {@code maxMessageBytes()});
+     *                       a single command is sent alone whatever it weighs
      */
-    public RequestRouter(String self, Requests<R> requests, Consumer<Message> send, int readRetryTicks) {
-        this(self, requests, send, readRetryTicks, System.nanoTime() & 0x3fff_ffff_ffffL);
+    public RequestRouter(String self, Requests<R> requests, Consumer<Message> send, int readRetryTicks,
+                         long maxBatchBytes) {
+        this(self, requests, send, readRetryTicks, maxBatchBytes, System.nanoTime() & 0x3fff_ffff_ffffL);
     }
 
     /**
@@ -111,7 +126,8 @@ public final class RequestRouter<R> {
      *                it saw lately from this node (a duplicated message), so a restarted node must not
      *                reuse its previous incarnation's ids
      */
-    public RequestRouter(String self, Requests<R> requests, Consumer<Message> send, int readRetryTicks, long firstId) {
+    public RequestRouter(String self, Requests<R> requests, Consumer<Message> send, int readRetryTicks,
+                         long maxBatchBytes, long firstId) {
         this.self = Objects.requireNonNull(self, "self");
         this.requests = Objects.requireNonNull(requests, "requests");
         this.send = Objects.requireNonNull(send, "send");
@@ -119,6 +135,10 @@ public final class RequestRouter<R> {
             throw new IllegalArgumentException("readRetryTicks must be >= 1, was " + readRetryTicks);
         }
         this.readRetryTicks = readRetryTicks;
+        if (maxBatchBytes < 1) {
+            throw new IllegalArgumentException("maxBatchBytes must be >= 1, was " + maxBatchBytes);
+        }
+        this.maxBatchBytes = maxBatchBytes;
         this.nextId = firstId;
     }
 
@@ -147,6 +167,7 @@ public final class RequestRouter<R> {
         if (Objects.equals(newLeader, leader) && newTerm == term) {
             return;
         }
+        flush();
         leader = newLeader;
         term = newTerm;
         if (newLeader == null) {
@@ -181,6 +202,10 @@ public final class RequestRouter<R> {
      * the rest with {@code closed}.
      */
     public void close(RuntimeException closed) {
+        // what was not flushed never left; its commands are in flight below all the same
+        commandBatch.clear();
+        commandBatchBytes = 0;
+        readBatch.clear();
         for (Routed<R> x : inFlight.values()) {
             requests.failed(x.request, x.read ? closed : new UnknownOutcomeException("the server stopped while the"
                     + " command forwarded to " + x.sentTo + " was in flight: it may or may not be committed", closed));
@@ -221,37 +246,57 @@ public final class RequestRouter<R> {
         }
     }
 
-    /** The leader's answer to a forwarded command. Answers to requests no longer in flight are ignored. */
+    /** The leader's answers to forwarded commands. Answers to requests no longer in flight are ignored. */
     public void onResponse(ForwardResponse m) {
-        Routed<R> x = inFlight.get(m.requestId());
-        if (x == null || x.read || !m.from().equals(x.sentTo)) {
-            return;
-        }
-        inFlight.remove(m.requestId());
-        switch (m.status()) {
-            case OK -> requests.succeeded(x.request, m.result());
-            case NOT_LEADER -> requests.failed(x.request, new UnknownOutcomeException("the forwarded command went to "
-                    + m.from() + ", which answered that it does not lead; another copy of the request may have reached"
-                    + " a leader before, so it may or may not be committed"
-                    + (m.leaderHint() == null ? "" : " (the leader is " + m.leaderHint() + ")")));
-            case OVERLOADED -> requests.failed(x.request, overloaded(m.from()));
-            case UNKNOWN_OUTCOME -> requests.failed(x.request, new UnknownOutcomeException("the leader " + m.from()
-                    + " proposed the forwarded command but cannot tell its outcome (leadership changed, a timeout"
-                    + " or a shutdown): it may or may not be committed"));
+        for (ForwardResponse.Answer a : m.answers()) {
+            Routed<R> x = inFlight.get(a.requestId());
+            if (x == null || x.read || !m.from().equals(x.sentTo)) {
+                continue;
+            }
+            inFlight.remove(a.requestId());
+            switch (a.status()) {
+                case OK -> requests.succeeded(x.request, a.result());
+                case NOT_LEADER -> requests.failed(x.request, new UnknownOutcomeException("the forwarded command went"
+                        + " to " + m.from() + ", which answered that it does not lead; another copy of the request may"
+                        + " have reached a leader before, so it may or may not be committed"
+                        + (a.leaderHint() == null ? "" : " (the leader is " + a.leaderHint() + ")")));
+                case OVERLOADED -> requests.failed(x.request, overloaded(m.from()));
+                case UNKNOWN_OUTCOME -> requests.failed(x.request, new UnknownOutcomeException("the leader " + m.from()
+                        + " proposed the forwarded command but cannot tell its outcome (leadership changed, a timeout"
+                        + " or a shutdown): it may or may not be committed"));
+            }
         }
     }
 
-    /** The leader's answer to a read-index request. */
+    /** The leader's answers to read-index requests. */
     public void onResponse(ReadIndexResponse m) {
-        Routed<R> x = inFlight.get(m.requestId());
-        if (x == null || !x.read || !m.from().equals(x.sentTo)) {
-            return;
+        for (ReadIndexResponse.Answer a : m.answers()) {
+            Routed<R> x = inFlight.get(a.requestId());
+            if (x == null || !x.read || !m.from().equals(x.sentTo)) {
+                continue;
+            }
+            inFlight.remove(a.requestId());
+            switch (a.status()) {
+                case OK -> requests.readIndexKnown(x.request, a.index());
+                case NOT_LEADER, UNKNOWN_OUTCOME -> reroute(x, m.from());
+                case OVERLOADED -> requests.failed(x.request, overloaded(m.from()));
+            }
         }
-        inFlight.remove(m.requestId());
-        switch (m.status()) {
-            case OK -> requests.readIndexKnown(x.request, m.index());
-            case NOT_LEADER, UNKNOWN_OUTCOME -> reroute(x, m.from());
-            case OVERLOADED -> requests.failed(x.request, overloaded(m.from()));
+    }
+
+    /**
+     * Sends what was routed since the last flush: the end of the host's turn (the loop's, or a
+     * simulated event's). Without it nothing leaves.
+     */
+    public void flush() {
+        if (!commandBatch.isEmpty()) {
+            send.accept(new ForwardRequest(self, batchTarget, batchTerm, List.copyOf(commandBatch)));
+            commandBatch.clear();
+            commandBatchBytes = 0;
+        }
+        if (!readBatch.isEmpty()) {
+            send.accept(new ReadIndexRequest(self, batchTarget, batchTerm, List.copyOf(readBatch)));
+            readBatch.clear();
         }
     }
 
@@ -282,11 +327,19 @@ public final class RequestRouter<R> {
             return;
         }
         long id = ++nextId;
+        if (!target.equals(batchTarget) || term != batchTerm) {
+            flush();
+            batchTarget = target;
+            batchTerm = term;
+        }
         if (x.read) {
             x.sentTo = target;
             x.sentAt = ticks;
             inFlight.put(id, x);
-            send.accept(new ReadIndexRequest(self, target, term, id, x.lease));
+            if ((readBatch.size() + 1) * ReadIndexRequest.Read.SIZE_BYTES > maxBatchBytes) {
+                flush();
+            }
+            readBatch.add(new ReadIndexRequest.Read(id, x.lease));
         } else {
             if (!requests.markSent(x.request)) {
                 return; // completed meanwhile (timed out): it must not leave now
@@ -294,7 +347,12 @@ public final class RequestRouter<R> {
             x.sentTo = target;
             x.sentAt = ticks;
             inFlight.put(id, x);
-            send.accept(new ForwardRequest(self, target, term, id, requests.payload(x.request)));
+            ForwardRequest.Command c = new ForwardRequest.Command(id, requests.payload(x.request));
+            if (!commandBatch.isEmpty() && commandBatchBytes + c.sizeBytes() > maxBatchBytes) {
+                flush();
+            }
+            commandBatch.add(c);
+            commandBatchBytes += c.sizeBytes();
         }
     }
 }

@@ -54,6 +54,8 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>raft.snapshot.install.bytes.acked, raft.snapshot.install.bytes.total (tag follower): the
  *       snapshot being sent to a follower, 0 when none</td><td>gauges</td></tr>
  *   <tr><td>raft.forward.sent (tag type=write|read): requests this node sent to the leader</td><td>counter</td></tr>
+ *   <tr><td>raft.forward.batches (tag type=write|read): messages that carried them (a loop turn's
+ *       requests leave in one message)</td><td>counter</td></tr>
  *   <tr><td>raft.forward.received (tags type, result=accepted|not_leader|overloaded): requests other
  *       nodes forwarded to this one as leader</td><td>counter</td></tr>
  *   <tr><td>raft.reads (tag consistency=linearizable|lease|local|lease_fallback): reads started on this
@@ -363,15 +365,21 @@ final class ServerMetrics {
     private final Map<String, Counter> lazyCounters = new ConcurrentHashMap<>();
 
     private void count(String name, String description, String... tagPairs) {
+        add(1, name, description, tagPairs);
+    }
+
+    private void add(long amount, String name, String description, String... tagPairs) {
         if (registry != null) {
             lazyCounters.computeIfAbsent(name + String.join("/", tagPairs),
-                    k -> counter(name, description, Tags.of(tagPairs))).increment();
+                    k -> counter(name, description, Tags.of(tagPairs))).increment(amount);
         }
     }
 
-    /** This node sent a request to the leader. */
-    void forwardSent(boolean read) {
-        count("raft.forward.sent", "requests this node sent to the leader", "type", read ? "read" : "write");
+    /** This node sent a batch of {@code requests} requests to the leader in one message. */
+    void forwardSent(boolean read, int requests) {
+        String type = read ? "read" : "write";
+        add(requests, "raft.forward.sent", "requests this node sent to the leader", "type", type);
+        count("raft.forward.batches", "messages that carried requests to the leader", "type", type);
     }
 
     /** What this node, as leader, did with forwarded requests. */

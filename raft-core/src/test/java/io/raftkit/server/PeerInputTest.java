@@ -9,7 +9,11 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.raftkit.memory.InMemoryLogStorage;
 import io.raftkit.spi.Entry;
 import io.raftkit.spi.message.AppendRequest;
+import io.raftkit.spi.message.ForwardRequest;
+import io.raftkit.spi.message.ForwardResponse;
 import io.raftkit.spi.message.Heartbeat;
+import io.raftkit.spi.message.ReadIndexRequest;
+import io.raftkit.spi.message.RouteStatus;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -46,6 +50,40 @@ class PeerInputTest {
                     c.server(follower).status().appliedIndex() >= leader.status().commitIndex());
             assertThat(c.server(follower).status().running()).isTrue();
             assertThat(c.server(follower).failure()).isNull();
+        }
+    }
+
+    /**
+     * Routing messages bypass the core, so the runtime checks them itself: an empty batch or one
+     * with an id out of range is dropped and counted, and the node keeps forwarding.
+     */
+    @Test
+    void aMalformedRoutingBatchIsDroppedAndCountedAndForwardingGoesOn() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (LocalCluster c = new LocalCluster(3)) {
+            c.registry = registry;
+            c.startAll();
+            RaftServer leader = c.awaitLeader();
+            String follower = c.servers.keySet().stream().filter(id -> !id.equals(leader.nodeId())).findFirst().orElseThrow();
+            long term = leader.status().term();
+            var wire = c.network.transport(follower);
+            wire.send(new ForwardRequest(follower, leader.nodeId(), term, List.of()));
+            wire.send(new ReadIndexRequest(follower, leader.nodeId(), term, List.of(new ReadIndexRequest.Read(1, false),
+                    new ReadIndexRequest.Read(-1, false))));
+            wire.send(new ForwardResponse(follower, leader.nodeId(), term, List.of(
+                    new ForwardResponse.Answer(-5, RouteStatus.OK, new byte[0], null))));
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    registry.find("raft.messages.invalid").tag("node", leader.nodeId()).counters().size() == 3);
+            assertThat(registry.get("raft.messages.invalid").tag("node", leader.nodeId()).tag("kind", "forward_request")
+                    .tag("reason", "empty_batch").counter().count()).isEqualTo(1);
+            assertThat(registry.get("raft.messages.invalid").tag("node", leader.nodeId())
+                    .tag("kind", "read_index_request").tag("reason", "index_out_of_range").counter().count())
+                    .isEqualTo(1);
+            assertThat(registry.get("raft.messages.invalid").tag("node", leader.nodeId())
+                    .tag("kind", "forward_response").tag("reason", "index_out_of_range").counter().count())
+                    .isEqualTo(1);
+            assertThat(c.server(follower).submit("through".getBytes(UTF_8)).get(5, TimeUnit.SECONDS)).isNotNull();
+            assertThat(leader.failure()).isNull();
         }
     }
 

@@ -55,6 +55,9 @@ class ServeFromAnyNodeTest {
                     .counter().count()).isEqualTo(200);
             assertThat(c.registry.get("raft.forward.received").tags("node", leader.nodeId(), "type", "write",
                     "result", "accepted").counter().count()).isEqualTo(200);
+            // submitted faster than the loop turns: the commands of one turn travel in one message
+            assertThat(c.registry.get("raft.forward.batches").tags("node", follower.nodeId(), "type", "write")
+                    .counter().count()).isGreaterThanOrEqualTo(1).isLessThan(200);
         }
     }
 

@@ -536,7 +536,19 @@ public abstract class TransportContractTest {
                 new ForwardResponse(from, to, 5, 13, RouteStatus.NOT_LEADER, new byte[0], "n3"),
                 new ReadIndexRequest(from, to, 5, 14, true),
                 new ReadIndexResponse(from, to, 5, 14, RouteStatus.OK, 99, null),
-                new ReadIndexResponse(from, to, 5, 15, RouteStatus.OVERLOADED, 0, "n3"));
+                new ReadIndexResponse(from, to, 5, 15, RouteStatus.OVERLOADED, 0, "n3"),
+                // batches: a loop turn's requests, an apply batch's answers
+                new ForwardRequest(from, to, 5, List.of(new ForwardRequest.Command(16, new byte[] {5}),
+                        new ForwardRequest.Command(17, new byte[0]), new ForwardRequest.Command(1L << 40, chunk))),
+                new ForwardResponse(from, to, 5, List.of(
+                        new ForwardResponse.Answer(16, RouteStatus.OK, new byte[] {6, 7}, null),
+                        new ForwardResponse.Answer(17, RouteStatus.UNKNOWN_OUTCOME, new byte[0], null),
+                        new ForwardResponse.Answer(18, RouteStatus.NOT_LEADER, new byte[0], "n3"))),
+                new ReadIndexRequest(from, to, 5, List.of(new ReadIndexRequest.Read(19, false),
+                        new ReadIndexRequest.Read(20, true))),
+                new ReadIndexResponse(from, to, 5, List.of(
+                        new ReadIndexResponse.Answer(19, RouteStatus.OK, 1L << 41, null),
+                        new ReadIndexResponse.Answer(20, RouteStatus.NOT_LEADER, 0, "n3"))));
     }
 
     /** A started transport of one node and the messages it received. */

@@ -38,6 +38,8 @@ final class SimClient {
     String target;
     Op current;
     long opsStarted;
+    /** This client's share of reads, or negative for the options' (a scenario's readers and writers). */
+    double readFraction = -1;
     long opsAcknowledged;
 
     SimClient(int id, String target) {

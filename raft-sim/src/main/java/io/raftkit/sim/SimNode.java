@@ -37,6 +37,8 @@ final class SimNode {
     boolean up = true;
     boolean paused;
     double tickFactor = 1.0;
+    /** A scenario stages the fastest election: the next election timeout this node draws is the minimum. */
+    boolean minimumElectionTimeout;
     InMemoryLogStorage storage;
     /** Committed snapshots survive a crash (a partial one, held by the pipeline, does not). */
     final InMemorySnapshotStore snapshots = new InMemorySnapshotStore();
@@ -97,7 +99,8 @@ final class SimNode {
         lastCallbackAt = 0;
         writeSendsToOthers.clear();
         long applied = startFromSnapshot();
-        raft = new RaftNode(config, storage, applied, new java.util.Random(random.nextLong()));
+        raft = new RaftNode(config, storage, applied,
+                new ElectionTimeoutRandom(random.nextLong(), () -> minimumElectionTimeout));
         snapshots.latest().ifPresent(s -> raft.snapshotAvailable(new SnapshotInfo(s.meta(), s.sizeBytes(), s.crc32c())));
         lastApplied = applied;
         lastCommit = raft.commitIndex();

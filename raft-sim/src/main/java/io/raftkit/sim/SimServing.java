@@ -25,6 +25,12 @@ public record SimServing(boolean anyNode, double leaseShare, double localShare, 
     /** Ticks one log write may be outstanding before a leader steps away (the runtime's default is 2 s). */
     public static final int STALLED_WRITE_TICKS = SimOptions.ELECTION_TICKS / 2;
 
+    /**
+     * The most a batch of forwarded commands, reads or answers weighs here: small (about a dozen
+     * commands), so that busy turns split their batches and the split is exercised too.
+     */
+    public static final long MAX_BATCH_BYTES = 1024;
+
     /** Serving as before issue 11: only the leader serves, reads are linearizable, disks never stall. */
     public static final SimServing LEADER_ONLY = new SimServing(false, 0, 0, false);
 

@@ -798,6 +798,9 @@ public final class Simulation {
             }
         } while (host.hasReleasable());
         serveReads(node);
+        // the end of the loop's turn: what it forwarded and answered leaves, batched
+        node.router.flush();
+        node.forwardServer.flush();
     }
 
     private void apply(SimNode node, Entry e) {
@@ -973,7 +976,8 @@ public final class Simulation {
         }
         long opId = nextOpId++;
         KvInput input;
-        if (commandSource == null && random.nextDouble() < options.readFraction()) {
+        if (commandSource == null
+                && random.nextDouble() < (client.readFraction >= 0 ? client.readFraction : options.readFraction())) {
             input = KvInput.get(key());
         } else {
             input = KvInput.put(key(), "c" + client.id + "." + opId);
@@ -1149,7 +1153,8 @@ public final class Simulation {
         };
         long firstId = ((options.seed() * 31 + node.id.hashCode()) * 1_000_003L + ((long) incarnation << 36))
                 & ((1L << 46) - 1);
-        node.router = new RequestRouter<>(node.id, requests, m -> send(node, m), SimOptions.ELECTION_TICKS / 2, firstId);
+        node.router = new RequestRouter<>(node.id, requests, m -> send(node, m), SimOptions.ELECTION_TICKS / 2,
+                SimServing.MAX_BATCH_BYTES, firstId);
         node.forwardServer = new ForwardServer(node.id, new ForwardServer.Host() {
             @Override
             public boolean canPropose() {
@@ -1186,7 +1191,7 @@ public final class Simulation {
             public long leaseReadIndex() {
                 return node.raft.leaseReadIndex();
             }
-        }, m -> send(node, m), 64, ForwardServer.ForwardMetrics.NONE);
+        }, m -> send(node, m), 64, SimServing.MAX_BATCH_BYTES, ForwardServer.ForwardMetrics.NONE);
     }
 
     /**
@@ -1450,6 +1455,40 @@ public final class Simulation {
     /** Sends client {@code client}'s next attempts to node {@code id} (until it is redirected or times out). */
     public void pointClient(int client, String id) {
         clients.get(client).target = id;
+    }
+
+    /** Sets client {@code client}'s share of reads (for scenarios: clients that only read, or only write). */
+    public void setClientReadFraction(int client, double fraction) {
+        if (fraction < 0 || fraction > 1) {
+            throw new IllegalArgumentException("fraction must be in [0, 1], was " + fraction);
+        }
+        clients.get(client).readFraction = fraction;
+    }
+
+    /**
+     * Sets how fast node {@code id}'s clock runs: it ticks every {@code factor} nominal ticks (above 1:
+     * a slow clock). With leases on, the factor must stay within the drift bound the lease allows
+     * ({@link SimServing#LEASE_SKEW}); a scenario sets it to the edge of the bound. Healing all
+     * faults sets every clock back to 1.
+     */
+    public void setClockRate(String id, double factor) {
+        if (serving.leases() && Math.abs(factor - 1) > SimServing.LEASE_SKEW + 1e-9) {
+            throw new IllegalArgumentException("with leases on a clock may run at most " + SimServing.LEASE_SKEW
+                    + " off the nominal rate, not " + factor);
+        }
+        if (factor <= 0) {
+            throw new IllegalArgumentException("factor must be positive, was " + factor);
+        }
+        nodes.get(id).tickFactor = factor;
+    }
+
+    /**
+     * Whether node {@code id} draws the minimum election timeout (the election timeout itself)
+     * from now on, each time it draws one (when it joins a new term). Stages the fastest
+     * election the configuration allows.
+     */
+    public void setMinimumElectionTimeout(String id, boolean minimum) {
+        nodes.get(id).minimumElectionTimeout = minimum;
     }
 
     /** Reconnects every link. */

@@ -37,6 +37,8 @@ public enum InvalidReason {
     CHUNK_OUTSIDE_SNAPSHOT,
     /** A snapshot chunk's data does not match its CRC32C (corrupted on the way). */
     CHECKSUM_MISMATCH,
+    /** A batch of forwarded commands, reads or their answers that holds none. */
+    EMPTY_BATCH,
     /** The message is addressed to another node. */
     WRONG_RECIPIENT,
     /** The sender is not a member of the receiver's current configuration. */

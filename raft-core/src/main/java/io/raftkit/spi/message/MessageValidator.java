@@ -63,13 +63,46 @@ public final class MessageValidator {
         } else if (m instanceof TimeoutNow) {
             return m.term() == 0 ? InvalidReason.TERM_OUT_OF_RANGE : null;
         } else if (m instanceof ForwardRequest f) {
-            return allInRange(f.requestId());
+            if (f.commands().isEmpty()) {
+                return InvalidReason.EMPTY_BATCH;
+            }
+            for (ForwardRequest.Command c : f.commands()) {
+                if (!inRange(c.requestId())) {
+                    return InvalidReason.INDEX_OUT_OF_RANGE;
+                }
+            }
+            return null;
         } else if (m instanceof ForwardResponse f) {
-            return allInRange(f.requestId());
+            if (f.answers().isEmpty()) {
+                return InvalidReason.EMPTY_BATCH;
+            }
+            for (ForwardResponse.Answer a : f.answers()) {
+                if (!inRange(a.requestId())) {
+                    return InvalidReason.INDEX_OUT_OF_RANGE;
+                }
+            }
+            return null;
         } else if (m instanceof ReadIndexRequest r) {
-            return allInRange(r.requestId());
+            if (r.reads().isEmpty()) {
+                return InvalidReason.EMPTY_BATCH;
+            }
+            for (ReadIndexRequest.Read read : r.reads()) {
+                if (!inRange(read.requestId())) {
+                    return InvalidReason.INDEX_OUT_OF_RANGE;
+                }
+            }
+            return null;
         } else if (m instanceof ReadIndexResponse r) {
-            return allInRange(r.requestId(), r.index());
+            if (r.answers().isEmpty()) {
+                return InvalidReason.EMPTY_BATCH;
+            }
+            for (ReadIndexResponse.Answer a : r.answers()) {
+                InvalidReason reason = allInRange(a.requestId(), a.index());
+                if (reason != null) {
+                    return reason;
+                }
+            }
+            return null;
         }
         return null; // VoteResponse: nothing beyond the common fields
     }

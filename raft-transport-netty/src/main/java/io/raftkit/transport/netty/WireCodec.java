@@ -112,30 +112,46 @@ final class WireCodec {
             }
             case FORWARD_REQUEST -> {
                 ForwardRequest m = (ForwardRequest) message;
-                frame.setForwardRequest(io.raftkit.transport.netty.proto.ForwardRequest.newBuilder()
-                        .setFrom(m.from()).setTo(m.to()).setTerm(m.term()).setRequestId(m.requestId())
-                        .setCommand(UnsafeByteOperations.unsafeWrap(m.command())));
+                var b = io.raftkit.transport.netty.proto.ForwardRequest.newBuilder()
+                        .setFrom(m.from()).setTo(m.to()).setTerm(m.term());
+                for (ForwardRequest.Command c : m.commands()) {
+                    b.addCommands(io.raftkit.transport.netty.proto.ForwardedCommand.newBuilder()
+                            .setRequestId(c.requestId()).setCommand(UnsafeByteOperations.unsafeWrap(c.command())));
+                }
+                frame.setForwardRequest(b);
             }
             case FORWARD_RESPONSE -> {
                 ForwardResponse m = (ForwardResponse) message;
-                frame.setForwardResponse(io.raftkit.transport.netty.proto.ForwardResponse.newBuilder()
-                        .setFrom(m.from()).setTo(m.to()).setTerm(m.term()).setRequestId(m.requestId())
-                        .setStatusValue(m.status().ordinal())
-                        .setResult(UnsafeByteOperations.unsafeWrap(m.result()))
-                        .setLeaderHint(m.leaderHint() == null ? "" : m.leaderHint()));
+                var b = io.raftkit.transport.netty.proto.ForwardResponse.newBuilder()
+                        .setFrom(m.from()).setTo(m.to()).setTerm(m.term());
+                for (ForwardResponse.Answer a : m.answers()) {
+                    b.addAnswers(io.raftkit.transport.netty.proto.ForwardAnswer.newBuilder()
+                            .setRequestId(a.requestId()).setStatusValue(a.status().ordinal())
+                            .setResult(UnsafeByteOperations.unsafeWrap(a.result()))
+                            .setLeaderHint(a.leaderHint() == null ? "" : a.leaderHint()));
+                }
+                frame.setForwardResponse(b);
             }
             case READ_INDEX_REQUEST -> {
                 ReadIndexRequest m = (ReadIndexRequest) message;
-                frame.setReadIndexRequest(io.raftkit.transport.netty.proto.ReadIndexRequest.newBuilder()
-                        .setFrom(m.from()).setTo(m.to()).setTerm(m.term()).setRequestId(m.requestId())
-                        .setLease(m.lease()));
+                var b = io.raftkit.transport.netty.proto.ReadIndexRequest.newBuilder()
+                        .setFrom(m.from()).setTo(m.to()).setTerm(m.term());
+                for (ReadIndexRequest.Read r : m.reads()) {
+                    b.addReads(io.raftkit.transport.netty.proto.ReadIndexRead.newBuilder()
+                            .setRequestId(r.requestId()).setLease(r.lease()));
+                }
+                frame.setReadIndexRequest(b);
             }
             case READ_INDEX_RESPONSE -> {
                 ReadIndexResponse m = (ReadIndexResponse) message;
-                frame.setReadIndexResponse(io.raftkit.transport.netty.proto.ReadIndexResponse.newBuilder()
-                        .setFrom(m.from()).setTo(m.to()).setTerm(m.term()).setRequestId(m.requestId())
-                        .setStatusValue(m.status().ordinal()).setIndex(m.index())
-                        .setLeaderHint(m.leaderHint() == null ? "" : m.leaderHint()));
+                var b = io.raftkit.transport.netty.proto.ReadIndexResponse.newBuilder()
+                        .setFrom(m.from()).setTo(m.to()).setTerm(m.term());
+                for (ReadIndexResponse.Answer a : m.answers()) {
+                    b.addAnswers(io.raftkit.transport.netty.proto.ReadIndexAnswer.newBuilder()
+                            .setRequestId(a.requestId()).setStatusValue(a.status().ordinal()).setIndex(a.index())
+                            .setLeaderHint(a.leaderHint() == null ? "" : a.leaderHint()));
+                }
+                frame.setReadIndexResponse(b);
             }
         }
         return frame.build();
@@ -201,22 +217,37 @@ final class WireCodec {
                 }
                 case FORWARD_REQUEST -> {
                     var m = frame.getForwardRequest();
-                    yield new ForwardRequest(m.getFrom(), m.getTo(), m.getTerm(), m.getRequestId(),
-                            copy(m.getCommand()));
+                    List<ForwardRequest.Command> commands = new ArrayList<>(m.getCommandsCount());
+                    for (var c : m.getCommandsList()) {
+                        commands.add(new ForwardRequest.Command(c.getRequestId(), copy(c.getCommand())));
+                    }
+                    yield new ForwardRequest(m.getFrom(), m.getTo(), m.getTerm(), commands);
                 }
                 case FORWARD_RESPONSE -> {
                     var m = frame.getForwardResponse();
-                    yield new ForwardResponse(m.getFrom(), m.getTo(), m.getTerm(), m.getRequestId(),
-                            routeStatus(m.getStatusValue()), copy(m.getResult()), m.getLeaderHint());
+                    List<ForwardResponse.Answer> answers = new ArrayList<>(m.getAnswersCount());
+                    for (var a : m.getAnswersList()) {
+                        answers.add(new ForwardResponse.Answer(a.getRequestId(), routeStatus(a.getStatusValue()),
+                                copy(a.getResult()), a.getLeaderHint()));
+                    }
+                    yield new ForwardResponse(m.getFrom(), m.getTo(), m.getTerm(), answers);
                 }
                 case READ_INDEX_REQUEST -> {
                     var m = frame.getReadIndexRequest();
-                    yield new ReadIndexRequest(m.getFrom(), m.getTo(), m.getTerm(), m.getRequestId(), m.getLease());
+                    List<ReadIndexRequest.Read> reads = new ArrayList<>(m.getReadsCount());
+                    for (var r : m.getReadsList()) {
+                        reads.add(new ReadIndexRequest.Read(r.getRequestId(), r.getLease()));
+                    }
+                    yield new ReadIndexRequest(m.getFrom(), m.getTo(), m.getTerm(), reads);
                 }
                 case READ_INDEX_RESPONSE -> {
                     var m = frame.getReadIndexResponse();
-                    yield new ReadIndexResponse(m.getFrom(), m.getTo(), m.getTerm(), m.getRequestId(),
-                            routeStatus(m.getStatusValue()), m.getIndex(), m.getLeaderHint());
+                    List<ReadIndexResponse.Answer> answers = new ArrayList<>(m.getAnswersCount());
+                    for (var a : m.getAnswersList()) {
+                        answers.add(new ReadIndexResponse.Answer(a.getRequestId(), routeStatus(a.getStatusValue()),
+                                a.getIndex(), a.getLeaderHint()));
+                    }
+                    yield new ReadIndexResponse(m.getFrom(), m.getTo(), m.getTerm(), answers);
                 }
                 case HELLO, HELLO_REJECT -> throw new ProtocolException(RejectReason.UNEXPECTED_FRAME,
                         "handshake frame where a Raft message was expected");

@@ -13,6 +13,12 @@ import io.raftkit.spi.Entry;
  * frame's tag and length, the two node ids of at most {@value #MAX_ID_CHARS} characters in UTF-8,
  * four numbers) stays under {@value #ENVELOPE_BYTES} bytes. Hence an append of {@code S} bytes as
  * the core counts them encodes to at most {@code ENVELOPE_BYTES + 1.5 * S} bytes.
+ *
+ * <p>The batches of forwarded commands, read-index requests and their answers are weighed the
+ * same way ({@code ForwardRequest.Command#sizeBytes()} and its siblings: the data plus
+ * {@value Entry#OVERHEAD_BYTES}, plus 3 bytes per character of a leader hint), and each of their
+ * items costs at most 36 bytes on the wire beyond its data and hint, so a batch the runtime keeps
+ * within {@code maxMessageBytes()} fits in a frame too.
  */
 final class WireLimits {
 
@@ -47,8 +53,10 @@ final class WireLimits {
                 yield sum;
             }
             case SNAPSHOT_CHUNK -> ENVELOPE_BYTES + ((io.raftkit.spi.message.SnapshotChunk) message).data().length;
-            case FORWARD_REQUEST -> ENVELOPE_BYTES + ((io.raftkit.spi.message.ForwardRequest) message).command().length;
-            case FORWARD_RESPONSE -> ENVELOPE_BYTES + ((io.raftkit.spi.message.ForwardResponse) message).result().length;
+            case FORWARD_REQUEST -> ENVELOPE_BYTES + ((io.raftkit.spi.message.ForwardRequest) message).sizeBytes();
+            case FORWARD_RESPONSE -> ENVELOPE_BYTES + ((io.raftkit.spi.message.ForwardResponse) message).sizeBytes();
+            case READ_INDEX_REQUEST -> ENVELOPE_BYTES + ((io.raftkit.spi.message.ReadIndexRequest) message).sizeBytes();
+            case READ_INDEX_RESPONSE -> ENVELOPE_BYTES + ((io.raftkit.spi.message.ReadIndexResponse) message).sizeBytes();
             default -> ENVELOPE_BYTES;
         };
     }
