@@ -72,11 +72,6 @@ final class MembershipChecker {
         }
     }
 
-    /** The node's removal has committed, by an entry of {@code term}: it must never lead again. */
-    void removed(String node, long term) {
-        removed.putIfAbsent(node, term);
-    }
-
     int removedCount() {
         return removed.size();
     }

@@ -1650,19 +1650,15 @@ public final class Simulation {
     }
 
     /**
-     * A member whose removal has committed (the leader's configuration is final and lacks it) is
-     * recorded for the checker and, if the seed says so, stopped for good.
+     * A member whose removal has committed is, if the seed says so, stopped for good. Removal is
+     * judged by the checker from the committed configurations applied (a final one without a
+     * member of an earlier one), not from a leader's view: the node in the leader role may be a
+     * stale leader of an older term (paused or cut off), whose configuration lacks a member added
+     * since, or a leader whose log still holds a member's uncommitted addition.
      */
     private void retireRemoved() {
-        String leaderId = leader();
-        if (leaderId == null || nodes.get(leaderId).raft.configChangePending()) {
-            return;
-        }
-        Set<String> members = nodes.get(leaderId).raft.clusterConfig().members();
         for (String id : everMember) {
-            if (!members.contains(id) && retiredChecked.add(id)) {
-                long t = nodes.get(leaderId).raft.termAt(nodes.get(leaderId).raft.configEntry().index());
-                memberChecker.removed(id, t >= 0 ? t : nodes.get(leaderId).raft.term());
+            if (memberChecker.isRemoved(id) && retiredChecked.add(id)) {
                 note("%.3fms %s's removal has committed", now / 1000.0, id);
                 if (membership.stopRemoved()) {
                     crash(id);
