@@ -83,6 +83,13 @@ final class RaftLoop implements Runnable {
     private final StalledWriteGuard stallGuard;
 
     private ApplyBatch applyBatch;
+    /**
+     * Queued proposals wait for this leader's log write in flight (see {@link #holdProposals}):
+     * while set, the queue alone does not keep the loop awake; the write's completion wakes it.
+     */
+    private boolean holdingProposals;
+    /** The last turn took {@code maxBatch} proposals and may have left more: no hold at the next. */
+    private boolean proposalBacklog;
     /** Set by the loop each turn: the core holds committed entries back until apply reports progress. */
     private volatile boolean applyWaitsForHost;
     /** The applied index last reported to the core (apply back-pressure, see RaftConfig#maxUnappliedBytes). */
@@ -328,7 +335,7 @@ final class RaftLoop implements Runnable {
     }
 
     private boolean hasWork() {
-        if (stopRequested || !inbox.isEmpty() || !proposals.isEmpty() || !readQueue.isEmpty()
+        if (stopRequested || !inbox.isEmpty() || (!holdingProposals && !proposals.isEmpty()) || !readQueue.isEmpty()
                 || !snapshotsTaken.isEmpty() || !adminTasks.isEmpty()) {
             return true;
         }
@@ -445,6 +452,10 @@ final class RaftLoop implements Runnable {
      * NotLeaderException is a bug or a broken invariant, so after failing the batch it stops the loop.
      */
     private boolean drainProposals() {
+        holdingProposals = holdProposals();
+        if (holdingProposals) {
+            return false;
+        }
         Proposal p;
         boolean routed = false;
         boolean leads = node.role() == Role.LEADER;
@@ -467,6 +478,7 @@ final class RaftLoop implements Runnable {
             batch.add(p);
             commands.add(p.command);
         }
+        proposalBacklog = taken > maxBatch || batch.size() >= maxBatch;
         int n = batch.size();
         if (n == 0) {
             return routed;
@@ -502,6 +514,22 @@ final class RaftLoop implements Runnable {
             commands.clear();
         }
         return true;
+    }
+
+    /**
+     * Whether a leader keeps its queued proposals (local and forwarded) for a later turn: while one
+     * of its log writes is in flight, the next batch waits until that write is durable (its
+     * completion wakes the loop). The storage syncs one batch at a time anyway, so the wait costs
+     * the leader no disk time, and the commands that arrive meanwhile share one append per follower,
+     * one follower write and one acknowledgement instead of one each per turn. This matters most
+     * when commands come in many small streams (forwarded from every follower, one message per
+     * follower turn): without it the leader proposed a handful per turn and spent three times the
+     * CPU per command (docs/performance.md). Not held: a backlog of a full batch or more (a burst
+     * must not be cut to one batch per sync), and a node that cannot propose (the commands go on
+     * to be refused or forwarded now, e.g. during a leadership transfer).
+     */
+    private boolean holdProposals() {
+        return !proposalBacklog && node.canPropose() && pipeline.oldestPendingWrite() != null;
     }
 
     /** ReadIndex reads the core confirmed: they go to the apply thread, served once applied. */

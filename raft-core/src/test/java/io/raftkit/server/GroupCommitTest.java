@@ -73,4 +73,38 @@ class GroupCommitTest {
             assertThat(counted.get(leader.nodeId()).maxBatch.get()).isGreaterThan(1);
         }
     }
+
+    /**
+     * A leader with a log write in flight holds the commands that arrive meanwhile and proposes
+     * them together once the write is durable: one append per follower, one write each, for all
+     * of them. Without the hold each turn's commands left at once, and the two followers alone
+     * (a quorum of three) committed them while the leader's write was still in flight.
+     */
+    @Test
+    void commandsArrivingWhileTheLeadersWriteIsInFlightWaitForItAndShareOneWrite() throws Exception {
+        Map<String, ServeFromAnyNodeTest.StallingLogStorage> disks = new ConcurrentHashMap<>();
+        Map<String, CountingStorage> counted = new ConcurrentHashMap<>();
+        try (LocalCluster c = new LocalCluster(3)) {
+            c.wrapStorage = (id, s) -> counted.computeIfAbsent(id, k -> new CountingStorage(
+                    disks.computeIfAbsent(id, k2 -> new ServeFromAnyNodeTest.StallingLogStorage(s))));
+            c.startAll();
+            RaftServer leader = c.awaitLeader();
+            leader.submit("warm".getBytes(UTF_8)).get(5, TimeUnit.SECONDS);
+            CountingStorage leaderDisk = counted.get(leader.nodeId());
+            disks.get(leader.nodeId()).stall();
+            int writes = leaderDisk.writes.get();
+            CompletableFuture<byte[]> first = leader.submit("first".getBytes(UTF_8));
+            await().atMost(Duration.ofSeconds(5)).until(() -> leaderDisk.writes.get() == writes + 1);
+            List<CompletableFuture<byte[]>> later = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                later.add(leader.submit(("later" + i).getBytes(UTF_8)));
+            }
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                    .until(() -> leaderDisk.writes.get() == writes + 1 && later.stream().noneMatch(CompletableFuture::isDone));
+            disks.get(leader.nodeId()).release();
+            first.get(5, TimeUnit.SECONDS);
+            CompletableFuture.allOf(later.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+            assertThat(leaderDisk.maxBatch.get()).as("the ten held commands in one write").isEqualTo(10);
+        }
+    }
 }
