@@ -670,7 +670,7 @@ public final class RaftNode {
                 if (v.preVote()) {
                     return true; // a pre-vote changes no state
                 }
-                becomeFollower(m.term(), null);
+                followTermOfVoteRequest(m.term());
                 return true;
             }
             if (m instanceof VoteResponse r && r.preVote() && r.granted()) {
@@ -691,6 +691,26 @@ public final class RaftNode {
             return false;
         }
         return true;
+    }
+
+    /**
+     * Adopts the newer term of a vote request without restarting the election timer (Raft Figure
+     * 2: a follower's timer restarts on an append from the current leader or on granting its vote,
+     * and {@link #handleVoteRequest} restarts it if the vote is granted). A candidate whose log is
+     * behind (a removed node that never learned it, a lagging voter) and that keeps asking with
+     * higher terms would otherwise keep every voter with a longer log from ever campaigning, and
+     * no one it denies could win: no leader at all (soak seeds 1283, 1743, 12882, 13447, 15584,
+     * 17769). A leader that steps down starts a fresh timer: it had none as a follower.
+     */
+    private void followTermOfVoteRequest(long newTerm) {
+        boolean wasLeader = role == Role.LEADER;
+        int elapsed = electionElapsed;
+        int timeout = randomizedElectionTimeout;
+        becomeFollower(newTerm, null);
+        if (!wasLeader) {
+            electionElapsed = elapsed;
+            randomizedElectionTimeout = timeout;
+        }
     }
 
     private void handleVoteRequest(VoteRequest m) {
