@@ -658,13 +658,16 @@ public final class RaftNode {
             if (m instanceof VoteRequest v) {
                 // with leader leases on, a node that just (re)started may have answered the leader
                 // before it went down: it keeps the lease it may have granted
-                boolean inLease = config.checkQuorum()
-                        && (leader != null || (restartGuard && ticksSinceStart < config.electionTicks()))
+                boolean inLease = (leader != null || (restartGuard && ticksSinceStart < config.electionTicks()))
                         && electionElapsed < config.electionTicks();
                 if (inLease && !v.transfer()) {
                     // thesis §4.2.3: a node that heard from a leader within the minimum election
                     // timeout ignores vote requests, so a removed or partitioned node cannot
-                    // disrupt a healthy cluster
+                    // disrupt a healthy cluster. It is its own rule, with or without CheckQuorum
+                    // (etcd ties it to CheckQuorum): without it, a node being removed that never
+                    // learned it deposed the leader with every request (soak seeds 12835, 15932).
+                    // A member that really lost the leader still gets through: its answer to the
+                    // leader's next append carries its higher term
                     return false;
                 }
                 if (v.preVote()) {
