@@ -9,7 +9,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.raftkit.memory.InMemoryLogStorage;
 import io.raftkit.spi.Entry;
 import io.raftkit.spi.message.AppendRequest;
-import io.raftkit.spi.message.VoteRequest;
+import io.raftkit.spi.message.Heartbeat;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -34,14 +34,12 @@ class PeerInputTest {
             // entries that do not start right after prevLogIndex: this used to stop the follower
             wire.send(new AppendRequest(leader.nodeId(), follower, term, 1, 0,
                     List.of(Entry.command(5, term, new byte[0])), 0));
-            // a vote request from outside the cluster (a leader's messages are taken from any
-            // sender: a voter that missed changes may not know its leader yet)
-            wire.send(new VoteRequest("n9", follower, term + 1, 100, term, false, false));
+            wire.send(new Heartbeat("n9", follower, term + 1, 0, 0));
             await().atMost(Duration.ofSeconds(10)).until(() ->
                     registry.find("raft.messages.invalid").tag("node", follower).counters().size() == 2);
             assertThat(registry.get("raft.messages.invalid").tag("node", follower).tag("kind", "append_request")
                     .tag("reason", "entries_not_contiguous").counter().count()).isEqualTo(1);
-            assertThat(registry.get("raft.messages.invalid").tag("node", follower).tag("kind", "vote_request")
+            assertThat(registry.get("raft.messages.invalid").tag("node", follower).tag("kind", "heartbeat")
                     .tag("reason", "not_a_member").counter().count()).isEqualTo(1);
             assertThat(leader.submit("after".getBytes(UTF_8)).get(5, TimeUnit.SECONDS)).isNotNull();
             await().atMost(Duration.ofSeconds(10)).until(() ->
