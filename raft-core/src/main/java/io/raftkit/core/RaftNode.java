@@ -566,22 +566,11 @@ public final class RaftNode {
     /**
      * Who may send to this node: a voter hears from every member of a configuration it still
      * remembers (a leaving leader keeps sending until the configuration without it is known
-     * committed), and from any leader. A node that is not a voter (about to join, a learner,
-     * removed) cannot harm a quorum and may not know the current leader yet, so it hears from
-     * anyone.
-     *
-     * <p>A leader's messages (appends, heartbeats, snapshot chunks) are taken from any sender: a
-     * voter that missed configuration changes may not know the leader (it joined after the last
-     * configuration this voter has), and only that leader's log can tell it. Refusing them left a
-     * voter behind for good (soak seeds 4118, 2486). It is safe: only the one leader elected in a
-     * term sends them for that term (election safety, §5.2), whether or not we know of it, and the
-     * term and log rules apply as to any leader. Vote requests and answers from a sender this node
-     * knows nothing of stay dropped: that is what keeps a removed node that never learned it from
-     * moving this node's term (etcd-raft issue 83).
+     * committed). A node that is not a voter (about to join, a learner, removed) cannot harm a
+     * quorum and may not know the current leader yet, so it hears from anyone.
      */
     private java.util.Set<String> acceptedSenders(Message m) {
-        boolean fromLeader = m instanceof AppendRequest || m instanceof Heartbeat || m instanceof SnapshotChunk;
-        if ((fromLeader || !promotable()) && m.from() != null && !m.from().isEmpty()) {
+        if (!promotable() && m.from() != null && !m.from().isEmpty()) {
             return java.util.Set.of(m.from());
         }
         return configs.knownMembers();
