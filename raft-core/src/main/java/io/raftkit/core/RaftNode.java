@@ -647,19 +647,22 @@ public final class RaftNode {
             if (m instanceof VoteRequest v) {
                 // with leader leases on, a node that just (re)started may have answered the leader
                 // before it went down: it keeps the lease it may have granted
-                boolean inLease = config.checkQuorum()
-                        && (leader != null || (restartGuard && ticksSinceStart < config.electionTicks()))
+                boolean inLease = (leader != null || (restartGuard && ticksSinceStart < config.electionTicks()))
                         && electionElapsed < config.electionTicks();
                 if (inLease && !v.transfer()) {
                     // thesis §4.2.3: a node that heard from a leader within the minimum election
                     // timeout ignores vote requests, so a removed or partitioned node cannot
-                    // disrupt a healthy cluster
+                    // disrupt a healthy cluster. It is its own rule, with or without CheckQuorum
+                    // (etcd ties it to CheckQuorum): without it, a node being removed that never
+                    // learned it deposed the leader with every request (soak seeds 12835, 15932).
+                    // A member that really lost the leader still gets through: its answer to the
+                    // leader's next append carries its higher term
                     return false;
                 }
                 if (v.preVote()) {
                     return true; // a pre-vote changes no state
                 }
-                becomeFollower(m.term(), null);
+                followTermOfVoteRequest(m.term());
                 return true;
             }
             if (m instanceof VoteResponse r && r.preVote() && r.granted()) {
@@ -680,6 +683,26 @@ public final class RaftNode {
             return false;
         }
         return true;
+    }
+
+    /**
+     * Adopts the newer term of a vote request without restarting the election timer (Raft Figure
+     * 2: a follower's timer restarts on an append from the current leader or on granting its vote,
+     * and {@link #handleVoteRequest} restarts it if the vote is granted). A candidate whose log is
+     * behind (a removed node that never learned it, a lagging voter) and that keeps asking with
+     * higher terms would otherwise keep every voter with a longer log from ever campaigning, and
+     * no one it denies could win: no leader at all (soak seeds 1283, 1743, 12882, 13447, 15584,
+     * 17769). A leader that steps down starts a fresh timer: it had none as a follower.
+     */
+    private void followTermOfVoteRequest(long newTerm) {
+        boolean wasLeader = role == Role.LEADER;
+        int elapsed = electionElapsed;
+        int timeout = randomizedElectionTimeout;
+        becomeFollower(newTerm, null);
+        if (!wasLeader) {
+            electionElapsed = elapsed;
+            randomizedElectionTimeout = timeout;
+        }
     }
 
     private void handleVoteRequest(VoteRequest m) {

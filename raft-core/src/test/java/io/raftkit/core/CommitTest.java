@@ -65,6 +65,8 @@ class CommitTest {
         c.stabilize();
         // term 2: n2 is elected by n3 and appends its no-op at base+1, and nobody receives it
         c.dropWhen(m -> m instanceof AppendRequest && m.from().equals("n2"));
+        c.tick("n3", 10); // n3 stops ignoring vote requests an election timeout after it last heard n1 (§4.2.3)
+        assertThat(c.node("n3").role()).isEqualTo(Role.FOLLOWER);
         c.timeout("n2");
         c.stabilize();
         assertThat(c.node("n2").role()).isEqualTo(Role.LEADER);

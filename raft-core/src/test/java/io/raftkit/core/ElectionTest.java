@@ -155,6 +155,35 @@ class ElectionTest {
     }
 
     @Test
+    void aVoteRequestThatIsNotGrantedDoesNotHoldBackTheElectionTimer() {
+        // Figure 2: only an append from the current leader or a granted vote resets the timer. n3,
+        // whose log is behind, asks n2 for its vote every 5 ticks with a higher term each time (a
+        // removed node that never learned it, or a lagging voter, without PreVote: soak seeds 1283,
+        // 1743, 12882, 13447, 15584, 17769); n2 denies each, and must still campaign once its own
+        // timeout runs out, or nobody with an up-to-date log ever does
+        TestCluster c = withoutPreVote(3);
+        c.elect("n1");
+        c.isolate("n3");
+        c.node("n1").propose(new byte[] {1});
+        c.stabilize();
+        RaftNode n2 = c.node("n2");
+        RaftNode n3 = c.node("n3");
+        assertThat(n2.lastIndex()).isGreaterThan(n3.lastIndex());
+        c.isolate("n1");
+        c.takeInFlight();
+        long term = n2.term();
+        for (int tick = 1; tick <= 2 * 10 && n2.role() == Role.FOLLOWER; tick++) {
+            n2.tick();
+            if (tick % 5 == 0) {
+                term++;
+                n2.step(new VoteRequest("n3", "n2", term, n3.lastIndex(), n3.lastTerm(), false, false));
+            }
+        }
+        assertThat(n2.role()).isEqualTo(Role.CANDIDATE);
+        assertThat(c.sent).noneMatch(m -> m instanceof VoteResponse r && r.to().equals("n3") && r.granted());
+    }
+
+    @Test
     void candidateStepsDownOnAppendFromLeaderOfSameTerm() {
         TestCluster c = withoutPreVote(3);
         RaftNode n2 = c.node("n2");

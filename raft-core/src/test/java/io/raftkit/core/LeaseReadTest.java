@@ -2,6 +2,7 @@ package io.raftkit.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.raftkit.spi.message.VoteResponse;
 import org.junit.jupiter.api.Test;
 
 /** Lease reads (thesis §6.4.1): tick-based, from the heartbeat round a quorum answered. */
@@ -65,13 +66,22 @@ class LeaseReadTest {
         c.timeout("n2");
         c.stabilize();
         assertThat(c.node("n2").role()).isNotEqualTo(Role.LEADER);
-        // once n3 has run for an election timeout, it may vote (n1's lease is long over)
+        assertThat(c.sent).noneMatch(m -> m instanceof VoteResponse r && r.from().equals("n3") && r.to().equals("n2")
+                && r.granted());
+        // once n3 has run for an election timeout, it may vote (n1's lease is long over). n3 runs
+        // exactly that long and then stops ticking, so that its own timer (this seed's is longer)
+        // does not make it campaign first: its vote, not its candidacy, is under test (n2, whose
+        // timer a vote request it denies no longer restarts, would vote for it)
+        c.tick("n3", 10);
+        c.stabilize();
+        assertThat(c.node("n3").role()).isEqualTo(Role.FOLLOWER);
         for (int i = 0; i < 40 && c.node("n2").role() != Role.LEADER; i++) {
             c.tick("n2", 1);
-            c.tick("n3", 1);
             c.stabilize();
         }
         assertThat(c.node("n2").role()).isEqualTo(Role.LEADER);
+        assertThat(c.sent).anyMatch(m -> m instanceof VoteResponse r && r.from().equals("n3") && r.to().equals("n2")
+                && r.granted());
     }
 
     @Test

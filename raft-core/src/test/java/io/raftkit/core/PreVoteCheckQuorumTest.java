@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.raftkit.errors.NotLeaderException;
 import io.raftkit.spi.message.Message;
 import io.raftkit.spi.message.VoteRequest;
+import io.raftkit.spi.message.VoteResponse;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -96,6 +97,30 @@ class PreVoteCheckQuorumTest {
         n2.step(new VoteRequest("n3", "n2", term + 1, 100, term, false, false));
         assertThat(n2.term()).isEqualTo(term);
         assertThat(c.takeInFlight()).noneMatch(m -> m.to().equals("n3"));
+    }
+
+    @Test
+    void withoutPreVoteOrCheckQuorumNodesStillIgnoreVoteRequestsWhileTheyHearFromALeader() {
+        // thesis §4.2.3 is its own rule, not part of CheckQuorum: a node being removed that never
+        // learned it asks with ever higher terms, and without it every request deposed the leader
+        // (soak seeds 12835, 15932: more than 10 term changes after the heal)
+        TestCluster c = new TestCluster(3, cfg -> cfg.withPreVote(false).withCheckQuorum(false));
+        c.elect("n1");
+        c.tickAll(3);
+        long term = c.node("n1").term();
+        for (String to : List.of("n1", "n2")) {
+            c.node(to).step(new VoteRequest("n3", to, term + 1, 100, term, false, false));
+        }
+        assertThat(c.node("n1").role()).isEqualTo(Role.LEADER);
+        assertThat(c.node("n1").term()).isEqualTo(term);
+        assertThat(c.node("n2").term()).isEqualTo(term);
+        assertThat(c.takeInFlight()).noneMatch(m -> m.to().equals("n3") && m instanceof VoteResponse);
+        // once it has not heard from a leader for an election timeout, it answers again
+        c.isolate("n1");
+        c.tick("n2", 10);
+        c.node("n2").step(new VoteRequest("n3", "n2", term + 2, 100, term, false, false));
+        assertThat(c.node("n2").term()).isEqualTo(term + 2);
+        assertThat(c.takeInFlight()).anyMatch(m -> m.to().equals("n3") && m instanceof VoteResponse r && r.granted());
     }
 
     @Test

@@ -363,7 +363,7 @@ public final class Simulation {
         long termAtHeal = highestTerm();
         if (!runUntil(() -> leader() != null, 10 * electionTimeout)) {
             throw violation("liveness: no leader within 10 election timeouts after the last fault (healed at "
-                    + healedAt / 1000.0 + "ms)");
+                    + healedAt / 1000.0 + "ms): " + describeNodes());
         }
         // every client must complete an operation started after the heal
         long[] ackedBefore = clients.stream().mapToLong(c -> c.opsAcknowledged).toArray();
@@ -1833,9 +1833,16 @@ public final class Simulation {
     private String describeNodes() {
         StringBuilder sb = new StringBuilder();
         for (SimNode n : nodes.values()) {
-            sb.append(n.raft).append(n.up ? "" : " DOWN").append(" applied=").append(n.lastApplied).append("; ");
+            sb.append(n.raft).append(n.up ? "" : n.retired ? " RETIRED" : " DOWN").append(" applied=")
+                    .append(n.lastApplied).append(" config@").append(n.raft.configEntry().index()).append('=')
+                    .append(describe(n.raft.clusterConfig())).append("; ");
         }
         return sb.toString();
+    }
+
+    private static String describe(ClusterConfig c) {
+        return "voters" + c.voters() + (c.isJoint() ? "+outgoing" + c.outgoingVoters() : "")
+                + (c.learners().isEmpty() ? "" : "+learners" + c.learners());
     }
 
     private SafetyViolation violation(String message) {
