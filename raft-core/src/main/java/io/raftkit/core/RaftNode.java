@@ -53,6 +53,8 @@ public final class RaftNode {
     private final LogStorage storage;
     private final ProgressTracker tracker;
     /** The configuration entries that may still matter; the last is in force. */
+    /** See {@link #vouchFor}. */
+    private java.util.Set<String> vouched = java.util.Set.of();
     private final ConfigHistory configs;
     /** The configuration in force, as last handed to the tracker (compared by reference for the soft state). */
     private ConfigEntry configInForce;
@@ -568,12 +570,36 @@ public final class RaftNode {
      * remembers (a leaving leader keeps sending until the configuration without it is known
      * committed). A node that is not a voter (about to join, a learner, removed) cannot harm a
      * quorum and may not know the current leader yet, so it hears from anyone.
+     *
+     * <p>A voter also takes a leader's messages (appends, heartbeats, snapshot chunks) from a node
+     * the host vouches for ({@link #vouchFor}) although no configuration it remembers names it: a
+     * voter that missed configuration changes while it was down or cut off cannot know a leader
+     * added since, and only that leader's log can tell it (soak seeds 2486, 4118). Only one node
+     * leads a term (§5.2), known to us or not, and the term and log rules apply as to any leader.
+     * Votes from such a node stay dropped: they are what a removed node that never learned it
+     * would disrupt the cluster with (etcd-raft issue 83).
      */
     private java.util.Set<String> acceptedSenders(Message m) {
-        if (!promotable() && m.from() != null && !m.from().isEmpty()) {
+        boolean hasSender = m.from() != null && !m.from().isEmpty();
+        if (hasSender && (!promotable() || (isLeaderMessage(m) && vouched.contains(m.from())))) {
             return java.util.Set.of(m.from());
         }
         return configs.knownMembers();
+    }
+
+    private static boolean isLeaderMessage(Message m) {
+        return m instanceof AppendRequest || m instanceof Heartbeat || m instanceof SnapshotChunk;
+    }
+
+    /**
+     * The nodes the host has authenticated as nodes of this cluster (its transport's members:
+     * the ones it was started with and those learned from configuration entries), whatever
+     * configuration this node's log is at. A voter takes a leader's messages from them even when
+     * its own configurations do not name them yet; nothing else changes. None by default: then
+     * only the configurations in the log say who may send.
+     */
+    public void vouchFor(java.util.Set<String> nodes) {
+        vouched = java.util.Set.copyOf(nodes);
     }
 
     private void drop(Message m, InvalidReason reason) {

@@ -77,6 +77,7 @@ final class MembershipRequests {
         // (proposals resume); the runtime gives the new leader's election one more
         this.transferTimeoutNanos = 2 * config.electionTimeout().toNanos() + config.tick().toNanos();
         this.known = new HashMap<>(known);
+        node.vouchFor(known.keySet());
     }
 
     /**
@@ -187,6 +188,8 @@ final class MembershipRequests {
                 Map<String, InetSocketAddress> addresses = MemberAddresses.of(config, known);
                 addresses.forEach(known::put);
                 transport.updateMembers(addresses);
+                // the core hears a leader's messages from whoever the transport lets in
+                node.vouchFor(addresses.keySet());
             }
             server.publishConfig(config);
             log.info("{}: configuration in force: voters {}{}, learners {}", node.nodeId(), config.voters(),

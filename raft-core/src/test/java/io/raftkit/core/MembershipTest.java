@@ -473,8 +473,12 @@ class MembershipTest {
         }
 
         for (boolean preVote : List.of(true, false)) {
+            // n2 learns of a newer term without a leader, so no leader's lease holds its vote back
             long term = n2.term() + 1;
-            n2.step(new VoteRequest("n1", "n2", term, n1.lastIndex(), n1.lastTerm(), preVote, false));
+            n2.step(new io.raftkit.spi.message.AppendResponse("n3", "n2", term, false, 0, 0, 0));
+            assertThat(n2.leaderId()).isNull();
+            long asked = preVote ? term + 1 : term;
+            n2.step(new VoteRequest("n1", "n2", asked, n1.lastIndex(), n1.lastTerm(), preVote, false));
             c.processReady();
             assertThat(c.takeInFlight()).as(preVote ? "pre-vote" : "vote")
                     .filteredOn(m -> m instanceof VoteResponse && m.to().equals("n1"))
@@ -482,10 +486,35 @@ class MembershipTest {
         }
         // a voter of the configuration in force is granted the same node's vote
         long term = n2.term() + 1;
+        n2.step(new io.raftkit.spi.message.AppendResponse("n3", "n2", term, false, 0, 0, 0));
         n2.step(new VoteRequest("n3", "n2", term, n1.lastIndex(), n1.lastTerm(), false, false));
         c.processReady();
         assertThat(c.takeInFlight()).filteredOn(m -> m instanceof VoteResponse && m.to().equals("n3"))
                 .singleElement().matches(m -> ((VoteResponse) m).granted());
+    }
+
+    @Test
+    void aVoterThatMissedChangesFollowsALeaderTheHostVouchesFor() {
+        // soak seeds 2486, 4118: n3 was cut off while n4 joined and became leader; n3's
+        // configurations name n1..n3 only. Its host (transport) knows n4 as a node of the cluster
+        TestCluster c = leaderOf3();
+        RaftNode n3 = c.node("n3");
+        long term = n3.term() + 1;
+        n3.step(new io.raftkit.spi.message.Heartbeat("n4", "n3", term, 0, 0));
+        assertThat(n3.droppedMessages().count(InvalidReason.NOT_A_MEMBER)).as("unknown and not vouched for").isEqualTo(1);
+        assertThat(n3.term()).isLessThan(term);
+
+        n3.vouchFor(Set.of("n1", "n2", "n3", "n4"));
+        n3.step(new VoteRequest("n4", "n3", term, 100, term - 1, false, false));
+        assertThat(n3.droppedMessages().count(InvalidReason.NOT_A_MEMBER)).as("its votes stay dropped").isEqualTo(2);
+        n3.step(new io.raftkit.spi.message.Heartbeat("n4", "n3", term, 0, 0));
+        assertThat(n3.droppedMessages().count(InvalidReason.NOT_A_MEMBER)).isEqualTo(2);
+        assertThat(n3.term()).isEqualTo(term);
+        assertThat(n3.leaderId()).isEqualTo("n4");
+        // someone the host does not vouch for is still an outsider
+        n3.step(new io.raftkit.spi.message.Heartbeat("n9", "n3", term + 1, 0, 0));
+        assertThat(n3.droppedMessages().count(InvalidReason.NOT_A_MEMBER)).isEqualTo(3);
+        assertThat(n3.leaderId()).isEqualTo("n4");
     }
 
     @Test

@@ -272,6 +272,28 @@ class MembershipServerTest {
     }
 
     @Test
+    void aNodeThatWasDownWhileANewMemberTookTheLeadCatchesUpOnceAMemberItKnowsLeads() {
+        // its log names n1..n3 only and it may restart with those (or the founding list) only, so
+        // its transport cannot reach n4; the documented way back: leadership to a member it knows
+        RaftServer leader = foundCluster(3);
+        String away = follower(leader);
+        servers.get(away).close();
+        join("n4");
+        leader.addVoter("n4", address("n4")).join();
+        leader.transferLeadership("n4").join();
+        RaftServer n4 = servers.get("n4");
+        await().atMost(WAIT).until(() -> n4.status().isLeader());
+        submit(n4, "while-away");
+
+        RaftServer back = restart(away, founding);
+        String known = founding.keySet().stream().filter(id -> !id.equals(away)).findFirst().orElseThrow();
+        await().atMost(WAIT).until(() -> n4.status().isLeader());
+        n4.transferLeadership(known).join();
+        await().atMost(WAIT).until(() -> machines.get(away).applied().contains("while-away"));
+        await().atMost(WAIT).until(() -> back.clusterConfig().voters().contains("n4"));
+    }
+
+    @Test
     void joinedNodeRefusesToRestartIntoAnotherCluster() {
         RaftServer leader = foundCluster(3);
         join("n4");

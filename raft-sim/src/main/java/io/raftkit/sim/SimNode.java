@@ -78,9 +78,13 @@ final class SimNode {
     long leaderTerm = -1;
     long leaderLastWritten;
 
-    SimNode(String id, RaftConfig config) {
+    /** Every node of the simulated cluster (spares included): the ones the network vouches for. */
+    private final java.util.Set<String> clusterNodes;
+
+    SimNode(String id, RaftConfig config, java.util.Set<String> clusterNodes) {
         this.id = id;
         this.config = config;
+        this.clusterNodes = java.util.Set.copyOf(clusterNodes);
     }
 
     /** Starts a (new) incarnation on the current storage and state machine. */
@@ -101,6 +105,9 @@ final class SimNode {
         long applied = startFromSnapshot();
         raft = new RaftNode(config, storage, applied,
                 new ElectionTimeoutRandom(random.nextLong(), () -> minimumElectionTimeout));
+        // the simulated network carries messages between the cluster's nodes only, as an
+        // authenticating transport would: it vouches for each of them
+        raft.vouchFor(clusterNodes);
         snapshots.latest().ifPresent(s -> raft.snapshotAvailable(new SnapshotInfo(s.meta(), s.sizeBytes(), s.crc32c())));
         lastApplied = applied;
         lastCommit = raft.commitIndex();
