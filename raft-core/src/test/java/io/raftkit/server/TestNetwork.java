@@ -16,6 +16,8 @@ final class TestNetwork {
 
     private final Map<String, Consumer<Message>> handlers = new ConcurrentHashMap<>();
     private final Set<String> isolated = ConcurrentHashMap.newKeySet();
+    /** Runs on the sender's thread after each delivery (e.g. to hold the sender's loop there). */
+    volatile Consumer<Message> afterSend = m -> { };
 
     Transport transport(String id) {
         return new Transport() {
@@ -35,6 +37,7 @@ final class TestNetwork {
                 if (h != null) {
                     h.accept(m);
                 }
+                afterSend.accept(m);
             }
 
             @Override
