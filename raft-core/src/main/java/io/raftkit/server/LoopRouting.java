@@ -34,10 +34,6 @@ final class LoopRouting implements RequestRouter.Requests<PendingRequest>, Forwa
     private final Consumer<Proposal> requeueProposal;
     private final Consumer<ReadRequest> requeueRead;
     private final Consumer<ReadRequest> serveAtIndex;
-    /** Hands a batch of reads whose index is known to the apply thread. Any thread. */
-    private final Consumer<ApplyBatch> submitReads;
-    /** The reads an answer being settled on this (transport) thread gave an index to; see {@link #onAnswer}. */
-    private final ThreadLocal<ApplyBatch> answered = new ThreadLocal<>();
     /** Commands other nodes forwarded, to be proposed with this turn's batch. */
     private final ArrayDeque<Proposal> forwardedIn = new ArrayDeque<>();
     /** Leader-side forwarded commands are bounded per sender by the ForwardServer, not by the local budget. */
@@ -45,14 +41,13 @@ final class LoopRouting implements RequestRouter.Requests<PendingRequest>, Forwa
 
     LoopRouting(RaftServer server, RaftNode node, Transport transport, ServerMetrics metrics, ServingConfig serving,
                 int readRetryTicks, Consumer<Proposal> requeueProposal, Consumer<ReadRequest> requeueRead,
-                Consumer<ReadRequest> serveAtIndex, Consumer<ApplyBatch> submitReads) {
+                Consumer<ReadRequest> serveAtIndex) {
         this.server = server;
         this.node = node;
         this.metrics = metrics;
         this.requeueProposal = requeueProposal;
         this.requeueRead = requeueRead;
         this.serveAtIndex = serveAtIndex;
-        this.submitReads = submitReads;
         Consumer<Message> send = m -> {
             if (m instanceof ForwardRequest f) {
                 metrics.forwardSent(false, f.commands().size());
@@ -122,17 +117,7 @@ final class LoopRouting implements RequestRouter.Requests<PendingRequest>, Forwa
         if (RequestRouter.needsOwner(r)) {
             return false;
         }
-        // the reads of one answer go to the apply thread as one batch: one apply wake-up, not one per read
-        ApplyBatch batch = new ApplyBatch();
-        answered.set(batch);
-        try {
-            router.onResponse(r);
-        } finally {
-            answered.remove();
-        }
-        if (!batch.reads.isEmpty()) {
-            submitReads.accept(batch);
-        }
+        router.onResponse(r);
         return true;
     }
 
@@ -245,12 +230,7 @@ final class LoopRouting implements RequestRouter.Requests<PendingRequest>, Forwa
     public void readIndexKnown(PendingRequest r, long index) {
         ReadRequest read = (ReadRequest) r;
         read.index = index;
-        ApplyBatch batch = answered.get();
-        if (batch != null) {
-            batch.reads.add(read);
-        } else {
-            serveAtIndex.accept(read);
-        }
+        serveAtIndex.accept(read);
     }
 
     @Override

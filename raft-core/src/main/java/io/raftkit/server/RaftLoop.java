@@ -181,7 +181,7 @@ final class RaftLoop implements Runnable {
         this.stallGuard = new StalledWriteGuard(server.serving().stalledWriteTicks(config.tick()));
         this.membership = new MembershipRequests(server, node, transport, metrics, config, server.members());
         this.routing = new LoopRouting(server, node, transport, metrics, server.serving(),
-                Math.max(1, config.electionTicks() / 2), this::propose, this::read, this::serveAtIndex, applier::submit);
+                Math.max(1, config.electionTicks() / 2), this::propose, this::read, this::serveAtIndex);
     }
 
     /**
