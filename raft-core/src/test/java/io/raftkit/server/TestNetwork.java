@@ -16,8 +16,6 @@ final class TestNetwork {
 
     private final Map<String, Consumer<Message>> handlers = new ConcurrentHashMap<>();
     private final Set<String> isolated = ConcurrentHashMap.newKeySet();
-    /** Runs on the sender's thread after each delivery (e.g. to hold the sender's loop there). */
-    volatile Consumer<Message> afterSend = m -> { };
 
     Transport transport(String id) {
         return new Transport() {
@@ -37,7 +35,6 @@ final class TestNetwork {
                 if (h != null) {
                     h.accept(m);
                 }
-                afterSend.accept(m);
             }
 
             @Override
