@@ -73,7 +73,12 @@ final class LoopRouting implements RequestRouter.Requests<PendingRequest>, Forwa
      * checked: a request from a node that left is answered like any other, and does no harm.)
      */
     void onMessage(Message m) {
-        if (!valid(m)) {
+        InvalidReason invalid = MessageValidator.check(m);
+        if (invalid == null && !m.to().equals(node.nodeId())) {
+            invalid = InvalidReason.WRONG_RECIPIENT;
+        }
+        if (invalid != null) {
+            metrics.messageInvalid(m.kind(), invalid);
             return;
         }
         switch (m.kind()) {
@@ -91,47 +96,6 @@ final class LoopRouting implements RequestRouter.Requests<PendingRequest>, Forwa
             }
             default -> throw new IllegalArgumentException("not a routing message: " + m.kind());
         }
-    }
-
-    /**
-     * Any thread (the transport's): settles the answers to this node's forwarded requests on the
-     * thread that received them, so that they cost no loop wake-up: a {@link ForwardResponse}, and a
-     * {@link ReadIndexResponse} whose answers are all OK (their reads go straight to the apply
-     * thread). False for everything else, which the loop handles: other kinds, and read-index
-     * refusals (they route a read again, which is the loop's to do). Completions still reach the
-     * callers through the callback executor, never on this thread.
-     */
-    boolean onAnswer(Message m) {
-        if (router == null || !(m.kind() == Message.Kind.FORWARD_RESPONSE
-                || m.kind() == Message.Kind.READ_INDEX_RESPONSE)) {
-            return false;
-        }
-        if (!valid(m)) {
-            return true;
-        }
-        if (m instanceof ForwardResponse f) {
-            router.onResponse(f);
-            return true;
-        }
-        ReadIndexResponse r = (ReadIndexResponse) m;
-        if (RequestRouter.needsOwner(r)) {
-            return false;
-        }
-        router.onResponse(r);
-        return true;
-    }
-
-    /** Drops and counts a message that is malformed or not for this node, as the core does with its own. */
-    private boolean valid(Message m) {
-        InvalidReason invalid = MessageValidator.check(m);
-        if (invalid == null && !m.to().equals(node.nodeId())) {
-            invalid = InvalidReason.WRONG_RECIPIENT;
-        }
-        if (invalid != null) {
-            metrics.messageInvalid(m.kind(), invalid);
-            return false;
-        }
-        return true;
     }
 
     void forwardWrite(Proposal p) {

@@ -181,18 +181,7 @@ final class RaftLoop implements Runnable {
         this.stallGuard = new StalledWriteGuard(server.serving().stalledWriteTicks(config.tick()));
         this.membership = new MembershipRequests(server, node, transport, metrics, config, server.members());
         this.routing = new LoopRouting(server, node, transport, metrics, server.serving(),
-                Math.max(1, config.electionTicks() / 2), this::propose, this::read, this::serveAtIndex);
-    }
-
-    /**
-     * A follower read whose index the leader gave: straight to the apply thread, which serves it
-     * once that index is applied. Any thread (the transport's, mostly: see LoopRouting#onAnswer);
-     * it does not wait for the loop's next turn, as nothing the loop does orders it.
-     */
-    private void serveAtIndex(ReadRequest r) {
-        ApplyBatch b = new ApplyBatch();
-        b.reads.add(r);
-        applier.submit(b);
+                Math.max(1, config.electionTicks() / 2), this::propose, this::read, r -> applyBatch().reads.add(r));
     }
 
     /** The snapshot thread made a snapshot durable: tell the core and compact the log (on the loop). */
@@ -241,9 +230,6 @@ final class RaftLoop implements Runnable {
     void onMessage(Message m) {
         if (stopRequested) {
             return; // nobody will take it: a stopped loop must not grow its inbox
-        }
-        if (routing.onAnswer(m)) {
-            return; // an answer to a forwarded request, settled on this thread: no loop wake-up
         }
         inbox.offer(m);
         wakeup();

@@ -7,13 +7,13 @@ import io.raftkit.spi.message.ForwardResponse;
 import io.raftkit.spi.message.Message;
 import io.raftkit.spi.message.ReadIndexRequest;
 import io.raftkit.spi.message.ReadIndexResponse;
-import io.raftkit.spi.message.RouteStatus;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Consumer;
 
 /**
@@ -40,13 +40,6 @@ import java.util.function.Consumer;
  *       change flushes first, so a command queued for the old leader leaves to it, as it would
  *       have without batching, and then fails like every other command in flight there.</li>
  * </ul>
- *
- * <p>Threads: the answers ({@link #onResponse(ForwardResponse)}, and {@link #onResponse(ReadIndexResponse)}
- * when every answer in it is OK, see {@link #needsOwner}) may be handled on any thread, concurrently
- * with the owner's calls, so that the runtime settles them on the thread that received them rather
- * than waking its loop for them. Whoever takes a request out of the in-flight map owns it (the map
- * removes each entry once), so a request is settled once even when an answer and a leader change race.
- * Everything else is the owner's only.
  *
  * <b>Internal</b>: public only so the simulator drives the very code the runtime runs.
  *
@@ -111,8 +104,7 @@ public final class RequestRouter<R> {
     private String batchTarget;
     private long batchTerm;
     private final ArrayDeque<Routed<R>> waiting = new ArrayDeque<>();
-    /** By id, i.e. in the order sent (ids only grow), as the simulator's determinism needs. */
-    private final ConcurrentSkipListMap<Long, Routed<R>> inFlight = new ConcurrentSkipListMap<>();
+    private final Map<Long, Routed<R>> inFlight = new LinkedHashMap<>();
     private String leader;
     private long term;
     private long ticks;
@@ -182,11 +174,13 @@ public final class RequestRouter<R> {
             return; // whoever we sent to may still answer
         }
         List<Routed<R>> again = new ArrayList<>();
-        for (Map.Entry<Long, Routed<R>> e : inFlight.entrySet()) {
-            Routed<R> x = e.getValue();
-            if (newLeader.equals(x.sentTo) || !inFlight.remove(e.getKey(), x)) {
-                continue; // sent to the new leader, or its answer came meanwhile (another thread)
+        Iterator<Routed<R>> it = inFlight.values().iterator();
+        while (it.hasNext()) {
+            Routed<R> x = it.next();
+            if (newLeader.equals(x.sentTo)) {
+                continue;
             }
+            it.remove();
             if (x.read) {
                 again.add(x);
             } else {
@@ -212,14 +206,11 @@ public final class RequestRouter<R> {
         commandBatch.clear();
         commandBatchBytes = 0;
         readBatch.clear();
-        for (Map.Entry<Long, Routed<R>> e : inFlight.entrySet()) {
-            Routed<R> x = e.getValue();
-            if (!inFlight.remove(e.getKey(), x)) {
-                continue; // answered meanwhile
-            }
+        for (Routed<R> x : inFlight.values()) {
             requests.failed(x.request, x.read ? closed : new UnknownOutcomeException("the server stopped while the"
                     + " command forwarded to " + x.sentTo + " was in flight: it may or may not be committed", closed));
         }
+        inFlight.clear();
         for (Routed<R> x : waiting) {
             requests.failed(x.request, closed);
         }
@@ -231,11 +222,13 @@ public final class RequestRouter<R> {
         ticks++;
         if (!inFlight.isEmpty()) {
             List<Routed<R>> again = null;
-            for (Map.Entry<Long, Routed<R>> e : inFlight.entrySet()) {
-                Routed<R> x = e.getValue();
+            Iterator<Routed<R>> it = inFlight.values().iterator();
+            while (it.hasNext()) {
+                Routed<R> x = it.next();
                 if (requests.isDone(x.request)) {
-                    inFlight.remove(e.getKey(), x);
-                } else if (x.read && ticks - x.sentAt >= readRetryTicks && inFlight.remove(e.getKey(), x)) {
+                    it.remove();
+                } else if (x.read && ticks - x.sentAt >= readRetryTicks) {
+                    it.remove();
                     if (again == null) {
                         again = new ArrayList<>();
                     }
@@ -253,16 +246,14 @@ public final class RequestRouter<R> {
         }
     }
 
-    /**
-     * The leader's answers to forwarded commands. Answers to requests no longer in flight are
-     * ignored. Any thread: a command is never sent again, so an answer only settles requests.
-     */
+    /** The leader's answers to forwarded commands. Answers to requests no longer in flight are ignored. */
     public void onResponse(ForwardResponse m) {
         for (ForwardResponse.Answer a : m.answers()) {
             Routed<R> x = inFlight.get(a.requestId());
-            if (x == null || x.read || !m.from().equals(x.sentTo) || !inFlight.remove(a.requestId(), x)) {
+            if (x == null || x.read || !m.from().equals(x.sentTo)) {
                 continue;
             }
+            inFlight.remove(a.requestId());
             switch (a.status()) {
                 case OK -> requests.succeeded(x.request, a.result());
                 case NOT_LEADER -> requests.failed(x.request, new UnknownOutcomeException("the forwarded command went"
@@ -277,26 +268,14 @@ public final class RequestRouter<R> {
         }
     }
 
-    /**
-     * Whether handling {@code m} may route a read again (an answer other than OK), which only the
-     * owner may do; if not, {@link #onResponse(ReadIndexResponse)} may run on any thread.
-     */
-    public static boolean needsOwner(ReadIndexResponse m) {
-        for (ReadIndexResponse.Answer a : m.answers()) {
-            if (a.status() != RouteStatus.OK) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** The leader's answers to read-index requests. The owner's only, unless {@link #needsOwner} is false. */
+    /** The leader's answers to read-index requests. */
     public void onResponse(ReadIndexResponse m) {
         for (ReadIndexResponse.Answer a : m.answers()) {
             Routed<R> x = inFlight.get(a.requestId());
-            if (x == null || !x.read || !m.from().equals(x.sentTo) || !inFlight.remove(a.requestId(), x)) {
+            if (x == null || !x.read || !m.from().equals(x.sentTo)) {
                 continue;
             }
+            inFlight.remove(a.requestId());
             switch (a.status()) {
                 case OK -> requests.readIndexKnown(x.request, a.index());
                 case NOT_LEADER, UNKNOWN_OUTCOME -> reroute(x, m.from());
