@@ -736,7 +736,7 @@ public final class RaftNode {
         boolean canVote = m.from().equals(vote)
                 || (vote == null && leader == null)
                 || (m.preVote() && m.term() > term);
-        boolean granted = canVote && votesInOurConfiguration(m.from())
+        boolean granted = canVote && isMemberInForce(m.from())
                 && raftLog.isUpToDate(m.lastLogIndex(), m.lastLogTerm());
         if (m.preVote()) {
             send(new VoteResponse(id, m.from(), granted ? m.term() : term, true, granted));
@@ -751,20 +751,21 @@ public final class RaftNode {
     }
 
     /**
-     * Whether a candidate votes in the configuration in force here. A node that has appended the
-     * configuration removing the candidate refuses it: once that configuration commits, a majority
-     * of its voters hold it, so a removed node (which may still campaign, not knowing its removal
-     * committed) can never gather a quorum again. A leaving leader that holds the only copy of the
-     * new configuration is still a voter of the joint one the others have, so it can still win and
-     * commit it. A node that knows no configuration yet (joining) refuses nothing: its vote does
-     * not count anywhere.
+     * Whether a candidate is a member (voter or learner) of the configuration in force here. A
+     * node that has appended the configuration removing the candidate refuses it: once that
+     * configuration commits, a majority of its voters hold it, so a removed node (which may still
+     * campaign, not knowing its removal committed) can never gather a quorum again. A leaving
+     * leader that holds the only copy of the new configuration is still a voter of the joint one
+     * the others have, so it can still win and commit it. A learner here may have been promoted
+     * since (this node is behind), so it is granted; so is anyone by a node that knows no
+     * configuration yet (joining): its vote counts nowhere.
      */
-    private boolean votesInOurConfiguration(String candidate) {
+    private boolean isMemberInForce(String candidate) {
         ConfigEntry inForce = configs.current();
-        if (inForce == ConfigEntry.NONE || inForce.config().isVoter(candidate)) {
+        if (inForce == ConfigEntry.NONE || inForce.config().members().contains(candidate)) {
             return true;
         }
-        log.debug("{} refuses its vote to {}: not a voter of the configuration in force {}", id, candidate,
+        log.debug("{} refuses its vote to {}: not a member of the configuration in force {}", id, candidate,
                 inForce.config());
         return false;
     }

@@ -494,6 +494,21 @@ class MembershipTest {
     }
 
     @Test
+    void aLearnerOfTheConfigurationInForceIsGrantedAVoteSinceItMayHaveBeenPromoted() {
+        // soak seed 12263: n1 missed n7's promotion and holds n7 as a learner; refusing n7 (the
+        // longest log, needing n1 for the new configuration's quorum) left the cluster leaderless
+        TestCluster c = withLearner();
+        RaftNode n2 = c.node("n2");
+        RaftNode n4 = c.node("n4");
+        long term = n2.term() + 1;
+        n2.step(new io.raftkit.spi.message.AppendResponse("n3", "n2", term, false, 0, 0, 0)); // no leader's lease
+        n2.step(new VoteRequest("n4", "n2", term, n4.lastIndex(), n4.lastTerm(), false, false));
+        c.processReady();
+        assertThat(c.takeInFlight()).filteredOn(m -> m instanceof VoteResponse && m.to().equals("n4"))
+                .singleElement().matches(m -> ((VoteResponse) m).granted());
+    }
+
+    @Test
     void aVoterThatMissedChangesFollowsALeaderTheHostVouchesFor() {
         // soak seeds 2486, 4118: n3 was cut off while n4 joined and became leader; n3's
         // configurations name n1..n3 only. Its host (transport) knows n4 as a node of the cluster
