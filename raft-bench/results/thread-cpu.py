@@ -2,7 +2,7 @@ import os, sys, time, subprocess, json, collections, re
 jar, target = sys.argv[1], sys.argv[2]
 subprocess.run("rm -rf /tmp/serve2-bench/data", shell=True)
 p = subprocess.Popen(["java","-Xmx1500m","-cp",jar,"peerbench.BenchMain","run","--system","raftkit","--name","thr","--jvm","single",
-    "--clients","64","--seconds","10","--warmup","5","--data-root","/tmp/serve2-bench/data","--target",target,"--opt","raftkit.op=write"],
+    "--clients","64","--seconds","10","--warmup","5","--data-root","/tmp/serve2-bench/data","--target",target,"--opt","raftkit.op="+(sys.argv[3] if len(sys.argv)>3 else "write")],
     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
 def snap(pid):
     out = {}
