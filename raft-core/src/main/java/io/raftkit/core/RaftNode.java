@@ -52,9 +52,9 @@ public final class RaftNode {
     private final RaftLog raftLog;
     private final LogStorage storage;
     private final ProgressTracker tracker;
-    /** The configuration entries that may still matter; the last is in force. */
     /** See {@link #vouchFor}. */
     private java.util.Set<String> vouched = java.util.Set.of();
+    /** The configuration entries that may still matter; the last is in force. */
     private final ConfigHistory configs;
     /** The configuration in force, as last handed to the tracker (compared by reference for the soft state). */
     private ConfigEntry configInForce;

@@ -81,7 +81,7 @@ final class SimNode {
     /** Every node of the simulated cluster (spares included): the ones the network vouches for. */
     private final java.util.Set<String> clusterNodes;
 
-    SimNode(String id, RaftConfig config, java.util.Set<String> clusterNodes) {
+    SimNode(String id, RaftConfig config, java.util.Collection<String> clusterNodes) {
         this.id = id;
         this.config = config;
         this.clusterNodes = java.util.Set.copyOf(clusterNodes);

@@ -293,7 +293,7 @@ public final class Simulation {
             RaftConfig cfg = new RaftConfig(id, SimOptions.ELECTION_TICKS, SimOptions.HEARTBEAT_TICKS, options.maxSizePerMsg(),
                     options.maxInflightMsgs(), 0, 1 << 20, options.preVote(), options.checkQuorum(), MAX_UNAPPLIED_BYTES)
                     .withSnapshotTransfer(snapshotChunkBytes, snapshotChunksInFlight, snapshotBytesPerTick);
-            SimNode node = new SimNode(id, cfg, new java.util.HashSet<>(ids));
+            SimNode node = new SimNode(id, cfg, ids);
             node.storage = InMemoryLogStorage.manualSync();
             if (everMember.contains(id)) {
                 node.storage.append(null, List.of(Entry.config(1, 0, founding)));
