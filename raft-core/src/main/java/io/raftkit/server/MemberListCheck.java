@@ -14,7 +14,9 @@ import java.util.TreeSet;
  *
  * <p>Once membership has changed, the builder may name either the current members or, unchanged,
  * the founding ones (an operator's start script): a stored cluster id derived from the cluster
- * name and the given list shows they are the founding members. A node started to join
+ * name and the given list shows they are the founding members. It may also name every stored
+ * voter and more: members added while this node was down, which it must be able to reach (one
+ * of them may lead now) although its log does not name them yet. A node started to join
  * ({@code join}) with an empty log has nothing to check; restarted, its stored cluster id must be
  * the one it was told to join.
  */
@@ -58,6 +60,7 @@ final class MemberListCheck {
         if (config.voters().equals(given)
                 || (config.isJoint() && config.outgoingVoters().equals(given))
                 || (!storedId.isEmpty() && config.members().equals(given))
+                || (!storedId.isEmpty() && given.containsAll(config.voters()))
                 || (!storedId.isEmpty() && clusterName != null && !given.isEmpty()
                         && io.raftkit.spi.ClusterId.derive(clusterName, given).equals(storedId))) {
             return;

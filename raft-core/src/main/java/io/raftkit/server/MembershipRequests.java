@@ -57,6 +57,13 @@ final class MembershipRequests {
     private final long maxPromotionLag;
     private final long transferTimeoutNanos;
     private final Map<String, InetSocketAddress> known;
+    /**
+     * Members the builder names that the configuration stored at start does not: nodes added while
+     * this one was down, one of which may lead now. Reachable (and vouched for) until a newer
+     * configuration is in force, which then says who the members are.
+     */
+    private final Map<String, InetSocketAddress> addedWhileAway;
+    private final long startConfigIndex;
     private final List<Change> changes = new ArrayList<>();
     private final List<Transfer> transfers = new ArrayList<>();
     private final List<CatchUp> catchUps = new ArrayList<>();
@@ -77,6 +84,11 @@ final class MembershipRequests {
         // (proposals resume); the runtime gives the new leader's election one more
         this.transferTimeoutNanos = 2 * config.electionTimeout().toNanos() + config.tick().toNanos();
         this.known = new HashMap<>(known);
+        ConfigEntry atStart = node.configEntry();
+        this.startConfigIndex = atStart.index();
+        Map<String, InetSocketAddress> added = new HashMap<>(known);
+        added.keySet().removeAll(atStart.config().members());
+        this.addedWhileAway = atStart.config().members().isEmpty() ? Map.of() : Map.copyOf(added);
         node.vouchFor(known.keySet());
     }
 
@@ -187,6 +199,9 @@ final class MembershipRequests {
                 // ones it was told to expect the leader among
                 Map<String, InetSocketAddress> addresses = MemberAddresses.of(config, known);
                 addresses.forEach(known::put);
+                if (inForce.index() <= startConfigIndex) {
+                    addedWhileAway.forEach(addresses::putIfAbsent);
+                }
                 transport.updateMembers(addresses);
                 // the core hears a leader's messages from whoever the transport lets in
                 node.vouchFor(addresses.keySet());

@@ -294,6 +294,28 @@ class MembershipServerTest {
     }
 
     @Test
+    void aNodeThatWasDownWhileANewMemberTookTheLeadFollowsItWhenRestartedWithTheCurrentMembers() {
+        // its log names n1..n3 only; restarted with the current list, it can reach n4 and hears
+        // it lead until the log it receives names n4 itself
+        RaftServer leader = foundCluster(3);
+        String away = follower(leader);
+        servers.get(away).close();
+        join("n4");
+        leader.addVoter("n4", address("n4")).join();
+        leader.transferLeadership("n4").join();
+        RaftServer n4 = servers.get("n4");
+        await().atMost(WAIT).until(() -> n4.status().isLeader());
+        submit(n4, "while-away");
+        long term = n4.status().term();
+
+        RaftServer back = restart(away, withN4());
+        await().atMost(WAIT).until(() -> machines.get(away).applied().contains("while-away"));
+        await().atMost(WAIT).until(() -> back.clusterConfig().voters().contains("n4"));
+        assertThat(n4.status().isLeader()).isTrue(); // no election carried the log there: n4 sent it
+        assertThat(n4.status().term()).isEqualTo(term);
+    }
+
+    @Test
     void joinedNodeRefusesToRestartIntoAnotherCluster() {
         RaftServer leader = foundCluster(3);
         join("n4");
