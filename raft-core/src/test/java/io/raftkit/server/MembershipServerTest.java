@@ -275,15 +275,8 @@ class MembershipServerTest {
     void aNodeThatWasDownWhileANewMemberTookTheLeadCatchesUpOnceAMemberItKnowsLeads() {
         // its log names n1..n3 only and it may restart with those (or the founding list) only, so
         // its transport cannot reach n4; the documented way back: leadership to a member it knows
-        RaftServer leader = foundCluster(3);
-        String away = follower(leader);
-        servers.get(away).close();
-        join("n4");
-        leader.addVoter("n4", address("n4")).join();
-        leader.transferLeadership("n4").join();
+        String away = awayWhileN4JoinsAndLeads();
         RaftServer n4 = servers.get("n4");
-        await().atMost(WAIT).until(() -> n4.status().isLeader());
-        submit(n4, "while-away");
 
         RaftServer back = restart(away, founding);
         String known = founding.keySet().stream().filter(id -> !id.equals(away)).findFirst().orElseThrow();
@@ -297,15 +290,8 @@ class MembershipServerTest {
     void aNodeThatWasDownWhileANewMemberTookTheLeadFollowsItWhenRestartedWithTheCurrentMembers() {
         // its log names n1..n3 only; restarted with the current list, it can reach n4 and hears
         // it lead until the log it receives names n4 itself
-        RaftServer leader = foundCluster(3);
-        String away = follower(leader);
-        servers.get(away).close();
-        join("n4");
-        leader.addVoter("n4", address("n4")).join();
-        leader.transferLeadership("n4").join();
+        String away = awayWhileN4JoinsAndLeads();
         RaftServer n4 = servers.get("n4");
-        await().atMost(WAIT).until(() -> n4.status().isLeader());
-        submit(n4, "while-away");
         long term = n4.status().term();
 
         RaftServer back = restart(away, withN4());
@@ -331,6 +317,23 @@ class MembershipServerTest {
     }
 
     // --- harness -------------------------------------------------------------------------------
+
+    /**
+     * Founds n1..n3, stops a follower, adds n4 and hands it the lead, which then commits
+     * "while-away"; returns the stopped follower's id.
+     */
+    private String awayWhileN4JoinsAndLeads() {
+        RaftServer leader = foundCluster(3);
+        String away = follower(leader);
+        servers.get(away).close();
+        join("n4");
+        leader.addVoter("n4", address("n4")).join();
+        leader.transferLeadership("n4").join();
+        RaftServer n4 = servers.get("n4");
+        await().atMost(WAIT).until(() -> n4.status().isLeader());
+        submit(n4, "while-away");
+        return away;
+    }
 
     private RaftServer foundCluster(int n) {
         for (int i = 1; i <= n; i++) {
