@@ -59,7 +59,7 @@ final class MemberListCheck {
         }
         if (config.voters().equals(given)
                 || (config.isJoint() && config.outgoingVoters().equals(given))
-                || (!storedId.isEmpty() && config.members().equals(given))
+                // the current members, or those and members added while this node was down
                 || (!storedId.isEmpty() && given.containsAll(config.voters()))
                 || (!storedId.isEmpty() && clusterName != null && !given.isEmpty()
                         && io.raftkit.spi.ClusterId.derive(clusterName, given).equals(storedId))) {
